@@ -129,7 +129,16 @@ extract_source() {
 	touch "$stamp"
 }
 
+depmod_tree() {
+	local stamp=$ROOT/.depmod
+	if [ -f "$stamp" ]; then return 0; fi
+	log "depmod (module dependency lists for initramfs staging)"
+	depmod -b "$ROOT" -F "$ROOT/boot/System.map-$KVER-amd64" "$KVER-amd64"
+	touch "$stamp"
+}
+
 download
 extract
+depmod_tree
 extract_source
 echo "$ROOT"
