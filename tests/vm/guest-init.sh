@@ -47,7 +47,8 @@ if [ "$rc" != 0 ]; then
 	marker "module load failed (rc=$rc)"
 elif [ -f /share/scenario.sh ]; then
 	marker "scenario start"
-	(cd /tmp && sh /share/scenario.sh) > "$RESULTS/scenario.log" 2>&1
+	(cd /tmp && sh -c '. /usr/lib/iio-vm/guest-lib.sh && . /share/scenario.sh') \
+		> "$RESULTS/scenario.log" 2>&1
 	rc=$?
 	marker "scenario end rc=$rc"
 else

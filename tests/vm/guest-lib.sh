@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
+#
+# Helper library for scenarios running inside the bench's QEMU guest (busybox sh).
+# The guest's /init sources it before running /share/scenario.sh, and a scenario may
+# source it again: `. /usr/lib/iio-vm/guest-lib.sh`.
+#
+# Guest layout
+#   /share                 9p share with the host; scenario.sh is read from it and every
+#                          file written there is copied back ($VM_RESULTS points to it)
+#   /lib/modules/$(uname -r)/extra   the bench's own modules (patched dummy_hcd, usb_f_fs,
+#                          industrialio-buffer-dma, iio_sim_dma)
+#   /lib/iio-vm/stock/     stock Debian dummy_hcd.ko, for the "unpatched UDC" cases
+#   /usr/lib/iio-vm/       this library
+#   /dev/iio_ffs           FunctionFS mount point of the "iio" function (vm_gadget_create)
+#
+# Environment (kernel command line words VAR=value, or set before calling)
+#   IIO_VM_STOCK_DUMMY_HCD=1   load Debian's unpatched dummy_hcd (no scatter-gather)
+#   IIO_VM_HIGH_SPEED=1        dummy_hcd without super speed (high speed only)
+#   IIO_VM_SIM_RATE=N          iio_sim_dma sampling_frequency at load (0 = unthrottled)
+#
+# Functions
+#   vm_log MSG...                       log to stdout and the console
+#   vm_load_modules                     load the USB gadget stack, dummy_hcd, IIO, simulator
+#   vm_gadget_create                    configfs gadget g1, function ffs.iio, mount functionfs
+#   vm_gadget_bind [UDC]                bind to the UDC (default dummy_udc.0); retries until
+#                                       the FunctionFS descriptors are written (10 s)
+#   vm_gadget_unbind                    unbind from the UDC
+#   vm_gadget_remove                    unbind, unmount, remove the configfs gadget
+#   vm_wait_usb_device [VID] [PID] [S]  wait until the host side enumerated the gadget;
+#                                       prints its sysfs path (e.g. /sys/bus/usb/devices/2-1)
+#   vm_iio_dev NAME                     prints iio:deviceN of the IIO device called NAME
+#   vm_iio_attr NAME ATTR [VALUE]       read (or write) a device attribute by device name
+#   vm_dmesg_check                      non-zero (and prints the lines) if the kernel log has
+#                                       WARNING:, BUG:, Oops or Call Trace
+#   vm_result KEY=VALUE...              append a line to $VM_RESULTS/results.txt
+#   vm_cpu_seconds PID                  utime+stime of a running process, in seconds
+
+VM_GADGET=/sys/kernel/config/usb_gadget/g1
+VM_FFS_NAME=iio
+VM_FFS_MOUNT=/dev/iio_ffs
+VM_VID=0x0456
+VM_PID=0xb671
+VM_RESULTS=${VM_RESULTS:-/share}
+VM_KREL=$(uname -r)
+VM_EXTRA=/lib/modules/$VM_KREL/extra
+
+vm_log() {
+	echo "[vm] $*"
+	echo "[vm] $*" > /dev/console 2>/dev/null
+}
+
+# 9p and configfs; called by /init before the share is mounted.
+vm_load_base_modules() {
+	modprobe configfs &&
+	mount -t configfs configfs /sys/kernel/config 2>/dev/null
+	modprobe 9pnet_virtio && modprobe 9p
+}
+
+vm_load_modules() {
+	local hs=1 ss=1 rate=${IIO_VM_SIM_RATE:-0}
+
+	[ "${IIO_VM_HIGH_SPEED:-0}" = 1 ] && ss=0
+	modprobe usbcore || return 1
+	modprobe udc-core || return 1
+	modprobe libcomposite || return 1
+	if [ "${IIO_VM_STOCK_DUMMY_HCD:-0}" = 1 ]; then
+		vm_log "loading STOCK dummy_hcd (no scatter-gather)"
+		insmod /lib/iio-vm/stock/dummy_hcd.ko is_high_speed=$hs is_super_speed=$ss || return 1
+	else
+		insmod "$VM_EXTRA/dummy_hcd.ko" is_high_speed=$hs is_super_speed=$ss || return 1
+	fi
+	insmod "$VM_EXTRA/usb_f_fs.ko" || return 1
+	modprobe industrialio || return 1
+	insmod "$VM_EXTRA/industrialio-buffer-dma.ko" || return 1
+	insmod "$VM_EXTRA/iio_sim_dma.ko" sampling_frequency="$rate" || return 1
+	lsmod
+	vm_log "modules loaded"
+}
+
+vm_mounted() {
+	awk -v d="$1" '$2 == d { found = 1 } END { exit !found }' /proc/mounts
+}
+
+vm_gadget_create() {
+	local g=$VM_GADGET
+
+	vm_mounted /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+	mkdir -p "$g" || return 1
+	echo "$VM_VID" > "$g/idVendor"
+	echo "$VM_PID" > "$g/idProduct"
+	echo 0x0200 > "$g/bcdUSB"
+	mkdir -p "$g/strings/0x409"
+	echo "Analog Devices Inc." > "$g/strings/0x409/manufacturer"
+	echo "IIO sim board" > "$g/strings/0x409/product"
+	echo "0123456789" > "$g/strings/0x409/serialnumber"
+	mkdir -p "$g/configs/c.1/strings/0x409"
+	echo "IIO" > "$g/configs/c.1/strings/0x409/configuration"
+	echo 500 > "$g/configs/c.1/MaxPower"
+	mkdir -p "$g/functions/ffs.$VM_FFS_NAME" || return 1
+	[ -e "$g/configs/c.1/ffs.$VM_FFS_NAME" ] ||
+		ln -s "$g/functions/ffs.$VM_FFS_NAME" "$g/configs/c.1/" || return 1
+	mkdir -p "$VM_FFS_MOUNT"
+	vm_mounted "$VM_FFS_MOUNT" ||
+		mount -t functionfs "$VM_FFS_NAME" "$VM_FFS_MOUNT" || return 1
+}
+
+vm_gadget_bind() {
+	local udc=${1:-dummy_udc.0} i=0
+
+	while [ $i -lt 100 ]; do
+		if echo "$udc" > "$VM_GADGET/UDC" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	vm_log "could not bind the gadget to $udc"
+	return 1
+}
+
+vm_gadget_unbind() {
+	[ -e "$VM_GADGET/UDC" ] || return 0
+	[ -n "$(cat "$VM_GADGET/UDC" 2>/dev/null)" ] || return 0
+	echo "" > "$VM_GADGET/UDC"
+}
+
+vm_gadget_remove() {
+	local g=$VM_GADGET
+
+	[ -d "$g" ] || return 0
+	vm_gadget_unbind
+	umount "$VM_FFS_MOUNT" 2>/dev/null
+	rm -f "$g/configs/c.1/ffs.$VM_FFS_NAME"
+	rmdir "$g/configs/c.1/strings/0x409" "$g/configs/c.1" 2>/dev/null
+	rmdir "$g/functions/ffs.$VM_FFS_NAME" 2>/dev/null
+	rmdir "$g/strings/0x409" "$g" 2>/dev/null
+}
+
+vm_wait_usb_device() {
+	local vid=${1:-$VM_VID} pid=${2:-$VM_PID} secs=${3:-10} i=0 d
+	vid=${vid#0x}
+	pid=${pid#0x}
+
+	while [ $i -lt $((secs * 10)) ]; do
+		for d in /sys/bus/usb/devices/*; do
+			[ -f "$d/idVendor" ] || continue
+			if [ "$(cat "$d/idVendor")" = "$vid" ] &&
+			   [ "$(cat "$d/idProduct")" = "$pid" ]; then
+				echo "$d"
+				return 0
+			fi
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+vm_iio_dev() {
+	local d
+
+	for d in /sys/bus/iio/devices/iio:device*; do
+		[ -f "$d/name" ] || continue
+		if [ "$(cat "$d/name")" = "$1" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+vm_iio_attr() {
+	local dev
+
+	dev=$(vm_iio_dev "$1") || return 1
+	if [ $# -ge 3 ]; then
+		echo "$3" > "/sys/bus/iio/devices/$dev/$2"
+	else
+		cat "/sys/bus/iio/devices/$dev/$2"
+	fi
+}
+
+vm_dmesg_check() {
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace'; then
+		return 1
+	fi
+	return 0
+}
+
+vm_result() {
+	echo "$*" >> "$VM_RESULTS/results.txt"
+}
+
+vm_cpu_seconds() {
+	# fields 14 and 15 of /proc/PID/stat (after the parenthesised command name)
+	awk -v hz=100 '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz }' "/proc/$1/stat"
+}
