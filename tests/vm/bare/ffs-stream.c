@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ffs-stream: gadget side of the bare kernel chain (no libiio).
+ *
+ * Writes FunctionFS descriptors for one interface (string "IIO") with a bulk IN and a
+ * bulk OUT endpoint, waits until the host enables the function, then streams the
+ * simulated ADC (iio_sim_dma, "cf-ad9361-lpc") to the bulk IN endpoint:
+ *
+ *   zerocopy  N dma-heap DMABUFs attached to the IIO buffer and to the IN endpoint;
+ *             per block: wait for the IIO fence, FUNCTIONFS_DMABUF_TRANSFER, and
+ *             re-enqueue to IIO once the USB transfer of an older block is done
+ *   copy      read() from the IIO buffer fd, write() to the IN endpoint
+ *   static    write() of a buffer prepared once (no IIO at all)
+ *
+ * If zero-copy is refused (e.g. by a UDC without scatter-gather), it says why and
+ * falls back to the copy path.  Prints one line:
+ *   GADGET mode=<requested> used=<mode> bytes=N wall_s=W cpu_s=C cpu_s_per_gib=X \
+ *          blocks=B zc_blocks=Z reason=<why zero-copy was not used, or ->
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uapi.h"
+
+#define MAX_BUFS 32
+#define POLL_TIMEOUT_MS 20000
+
+static const char *ffs_dir = "/dev/iio_ffs";
+static const char *iio_name = "cf-ad9361-lpc";
+static const char *mode = "zerocopy";
+static size_t block_size = 1 << 20;
+static unsigned int nbufs = 4;
+static unsigned int depth = 1;
+static unsigned long long total = 256ULL << 20;
+static const char *ready_file;
+
+static char iio_sysfs[512];
+static char reason[256] = "-";
+
+static void die(const char *what)
+{
+	fprintf(stderr, "ffs-stream: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static void write_all(int fd, const void *buf, size_t len, const char *what)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die(what);
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+/* ------------------------------------------------------------ FunctionFS setup */
+
+struct ep_pair {
+	struct usb_ep_desc_noaudio in, out;
+} __attribute__((packed));
+
+struct ss_ep_pair {
+	struct usb_ep_desc_noaudio in;
+	struct usb_ss_comp_desc in_comp;
+	struct usb_ep_desc_noaudio out;
+	struct usb_ss_comp_desc out_comp;
+} __attribute__((packed));
+
+static struct {
+	struct ffs_descs_head_v2 head;
+	uint32_t fs_count, hs_count, ss_count;
+	struct usb_iface_desc fs_intf;
+	struct ep_pair fs;
+	struct usb_iface_desc hs_intf;
+	struct ep_pair hs;
+	struct usb_iface_desc ss_intf;
+	struct ss_ep_pair ss;
+} __attribute__((packed)) descs;
+
+static struct {
+	uint32_t magic, length, str_count, lang_count;
+	uint16_t lang;
+	char str[4];
+} __attribute__((packed)) strs;
+
+static void fill_ep(struct usb_ep_desc_noaudio *d, uint8_t addr, uint16_t mps)
+{
+	d->bLength = sizeof(*d);
+	d->bDescriptorType = USB_DT_ENDPOINT;
+	d->bEndpointAddress = addr;
+	d->bmAttributes = USB_XFER_BULK;
+	d->wMaxPacketSize = mps;	/* little-endian host assumed */
+	d->bInterval = 0;
+}
+
+static void fill_intf(struct usb_iface_desc *d)
+{
+	d->bLength = sizeof(*d);
+	d->bDescriptorType = USB_DT_INTERFACE;
+	d->bNumEndpoints = 2;
+	d->bInterfaceClass = USB_CLASS_VENDOR;
+	d->iInterface = 1;
+}
+
+static void fill_comp(struct usb_ss_comp_desc *d)
+{
+	d->bLength = sizeof(*d);
+	d->bDescriptorType = USB_DT_SS_EP_COMP;
+}
+
+static int ffs_setup(int *ep_in, int *ep_out)
+{
+	char path[512];
+	int ep0;
+
+	descs.head.magic = FFS_DESCRIPTORS_MAGIC_V2;
+	descs.head.length = sizeof(descs);
+	descs.head.flags = FFS_HAS_FS_DESC | FFS_HAS_HS_DESC | FFS_HAS_SS_DESC;
+	descs.fs_count = 3;
+	descs.hs_count = 3;
+	descs.ss_count = 5;
+	fill_intf(&descs.fs_intf);
+	fill_ep(&descs.fs.in, USB_DIR_IN | 1, 64);
+	fill_ep(&descs.fs.out, 2, 64);
+	fill_intf(&descs.hs_intf);
+	fill_ep(&descs.hs.in, USB_DIR_IN | 1, 512);
+	fill_ep(&descs.hs.out, 2, 512);
+	fill_intf(&descs.ss_intf);
+	fill_ep(&descs.ss.in, USB_DIR_IN | 1, 1024);
+	fill_comp(&descs.ss.in_comp);
+	fill_ep(&descs.ss.out, 2, 1024);
+	fill_comp(&descs.ss.out_comp);
+
+	strs.magic = FFS_STRINGS_MAGIC;
+	strs.length = sizeof(strs);
+	strs.str_count = 1;
+	strs.lang_count = 1;
+	strs.lang = 0x0409;
+	memcpy(strs.str, "IIO", 4);
+
+	snprintf(path, sizeof(path), "%s/ep0", ffs_dir);
+	ep0 = open(path, O_RDWR);
+	if (ep0 < 0)
+		die(path);
+	write_all(ep0, &descs, sizeof(descs), "write descriptors");
+	write_all(ep0, &strs, sizeof(strs), "write strings");
+
+	snprintf(path, sizeof(path), "%s/ep1", ffs_dir);
+	*ep_in = open(path, O_WRONLY);
+	if (*ep_in < 0)
+		die(path);
+	snprintf(path, sizeof(path), "%s/ep2", ffs_dir);
+	*ep_out = open(path, O_RDONLY);
+	if (*ep_out < 0)
+		die(path);
+
+	if (ready_file) {
+		int fd = open(ready_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	fprintf(stderr, "ffs-stream: descriptors written, waiting for the host\n");
+	return ep0;
+}
+
+/* Read ep0 events until the function is enabled; stall any control request. */
+static void ffs_wait_enable(int ep0)
+{
+	struct ffs_event ev;
+
+	for (;;) {
+		ssize_t n = read(ep0, &ev, sizeof(ev));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die("read ep0 event");
+		}
+		if (n != sizeof(ev))
+			continue;
+		if (ev.type == FFS_EV_ENABLE)
+			return;
+		if (ev.type == FFS_EV_SETUP) {
+			if (ev.bRequestType & USB_DIR_IN) {
+				if (read(ep0, NULL, 0) < 0 && errno != EL2HLT)
+					(void)0;
+			} else {
+				if (write(ep0, NULL, 0) < 0 && errno != EL2HLT)
+					(void)0;
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------ IIO setup */
+
+static void sysfs_write(const char *attr, const char *val)
+{
+	char path[1024];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", iio_sysfs, attr);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		die(path);
+	if (write(fd, val, strlen(val)) < 0)
+		die(path);
+	close(fd);
+}
+
+static int iio_open(void)
+{
+	char path[600], name[64];
+	struct dirent *de;
+	DIR *d;
+	int fd, i;
+
+	d = opendir("/sys/bus/iio/devices");
+	if (!d)
+		die("/sys/bus/iio/devices");
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (strncmp(de->d_name, "iio:device", 10))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/iio/devices/%s/name", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = 0;
+			if (!strcmp(name, iio_name)) {
+				snprintf(iio_sysfs, sizeof(iio_sysfs),
+					 "/sys/bus/iio/devices/%s", de->d_name);
+				snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+			}
+		}
+		fclose(f);
+		if (iio_sysfs[0])
+			break;
+	}
+	closedir(d);
+	if (!iio_sysfs[0]) {
+		fprintf(stderr, "ffs-stream: no IIO device named %s\n", iio_name);
+		exit(1);
+	}
+
+	sysfs_write("buffer0/enable", "0");
+	for (i = 0; i < 4; i++) {
+		char attr[64];
+
+		snprintf(attr, sizeof(attr), "buffer0/in_voltage%d_en", i);
+		sysfs_write(attr, "1");
+	}
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die(path);
+	i = 0;
+	if (ioctl(fd, IIO_BUF_GET_FD, &i) < 0)
+		die("IIO_BUFFER_GET_FD_IOCTL");
+	close(fd);
+	return i;
+}
+
+/* ------------------------------------------------------------ streaming */
+
+struct stats {
+	unsigned long long bytes, blocks, zc_blocks;
+};
+
+static int wait_fd(int fd, short events, const char *what)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int r;
+
+	do
+		r = poll(&p, 1, POLL_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		die(what);
+	if (r == 0) {
+		fprintf(stderr, "ffs-stream: timeout waiting for %s\n", what);
+		exit(1);
+	}
+	return 0;
+}
+
+static size_t this_block(unsigned long long sent)
+{
+	unsigned long long left = total - sent;
+
+	return left < block_size ? (size_t)left : block_size;
+}
+
+/* Try to set up zero-copy; on failure leave nothing attached and say why. */
+static bool zc_setup(int buf_fd, int ep_in, int *dmabufs)
+{
+	struct dma_heap_alloc req;
+	unsigned int i, ffs_ok = 0, iio_ok = 0;
+	int heap;
+
+	for (i = 0; i < nbufs; i++)
+		dmabufs[i] = -1;
+
+	heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	if (heap < 0) {
+		snprintf(reason, sizeof(reason), "open(/dev/dma_heap/system):%s",
+			 strerror(errno));
+		return false;
+	}
+	for (i = 0; i < nbufs; i++) {
+		memset(&req, 0, sizeof(req));
+		req.len = block_size;
+		req.fd_flags = O_RDWR | O_CLOEXEC;
+		if (ioctl(heap, DMA_HEAP_ALLOC, &req) < 0) {
+			snprintf(reason, sizeof(reason), "DMA_HEAP_IOCTL_ALLOC:%s",
+				 strerror(errno));
+			goto fail;
+		}
+		dmabufs[i] = req.fd;
+	}
+	close(heap);
+	heap = -1;
+
+	/* USB first: a refusal there must not leave DMABUFs attached to IIO. */
+	for (i = 0; i < nbufs; i++, ffs_ok++) {
+		if (ioctl(ep_in, FFS_DMABUF_ATTACH, &dmabufs[i]) < 0) {
+			snprintf(reason, sizeof(reason), "FUNCTIONFS_DMABUF_ATTACH:%s",
+				 strerror(errno));
+			goto fail;
+		}
+	}
+	for (i = 0; i < nbufs; i++, iio_ok++) {
+		if (ioctl(buf_fd, IIO_BUF_DMABUF_ATTACH, &dmabufs[i]) < 0) {
+			snprintf(reason, sizeof(reason), "IIO_BUFFER_DMABUF_ATTACH:%s",
+				 strerror(errno));
+			goto fail;
+		}
+	}
+	return true;
+
+fail:
+	for (i = 0; i < iio_ok; i++)
+		ioctl(buf_fd, IIO_BUF_DMABUF_DETACH, &dmabufs[i]);
+	for (i = 0; i < ffs_ok; i++)
+		ioctl(ep_in, FFS_DMABUF_DETACH, &dmabufs[i]);
+	for (i = 0; i < nbufs; i++)
+		if (dmabufs[i] >= 0)
+			close(dmabufs[i]);
+	if (heap >= 0)
+		close(heap);
+	if (iio_ok)
+		usleep(200000);	/* IIO releases detached blocks from a worker */
+	fprintf(stderr, "ffs-stream: zero-copy refused (%s), using the copy path\n", reason);
+	return false;
+}
+
+static void iio_enqueue(int buf_fd, int dmabuf, size_t len)
+{
+	struct iio_dmabuf_req r = { .fd = dmabuf, .bytes_used = len };
+
+	while (ioctl(buf_fd, IIO_BUF_DMABUF_ENQUEUE, &r) < 0) {
+		if (errno == EINTR)
+			continue;
+		die("IIO_BUFFER_DMABUF_ENQUEUE");
+	}
+}
+
+static void stream_zerocopy(int buf_fd, int ep_in, int *dmabufs, struct stats *st)
+{
+	unsigned long long queued = 0;	/* bytes handed to IIO */
+	size_t lens[MAX_BUFS];
+	unsigned long long k, nblocks = (total + block_size - 1) / block_size;
+	unsigned int i;
+	char len[32];
+
+	/* the buffer is in DMABUF mode; length only matters for fileio */
+	snprintf(len, sizeof(len), "%zu", 2 * block_size / 8);
+	sysfs_write("buffer0/length", len);
+
+	for (i = 0; i < nbufs && queued < total; i++) {
+		lens[i] = this_block(queued);
+		iio_enqueue(buf_fd, dmabufs[i], lens[i]);
+		queued += lens[i];
+	}
+	sysfs_write("buffer0/enable", "1");
+
+	for (k = 0; k < nblocks; k++) {
+		unsigned int b = k % nbufs;
+		struct ffs_dmabuf_transfer t = {
+			.fd = dmabufs[b], .flags = 0, .length = lens[b],
+		};
+
+		/* the IIO "DMA" is done when the write fence is signalled */
+		wait_fd(dmabufs[b], POLLIN, "IIO fence");
+		while (ioctl(ep_in, FFS_DMABUF_TRANSFER, &t) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("FUNCTIONFS_DMABUF_TRANSFER");
+		}
+		st->bytes += lens[b];
+		st->blocks++;
+		st->zc_blocks++;
+
+		/* re-enqueue the block whose USB transfer is `depth - 1` behind */
+		if (k + 1 >= depth) {
+			unsigned int r = (k + 1 - depth) % nbufs;
+
+			if (queued < total) {
+				wait_fd(dmabufs[r], POLLOUT, "USB fence");
+				lens[r] = this_block(queued);
+				iio_enqueue(buf_fd, dmabufs[r], lens[r]);
+				queued += lens[r];
+			}
+		}
+	}
+	/* wait for every outstanding USB transfer */
+	for (i = 0; i < nbufs; i++)
+		wait_fd(dmabufs[i], POLLOUT, "last USB fences");
+	sysfs_write("buffer0/enable", "0");
+}
+
+static void stream_copy(int buf_fd, int ep_in, struct stats *st)
+{
+	char *buf = malloc(block_size);
+	char len[32];
+
+	if (!buf)
+		die("malloc");
+	/* two fileio blocks of block_size each */
+	snprintf(len, sizeof(len), "%zu", 2 * block_size / 8);
+	sysfs_write("buffer0/length", len);
+	sysfs_write("buffer0/enable", "1");
+
+	while (st->bytes < total) {
+		size_t want = this_block(st->bytes), got = 0;
+
+		while (got < want) {
+			ssize_t n = read(buf_fd, buf + got, want - got);
+
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN) {
+					wait_fd(buf_fd, POLLIN, "IIO data");
+					continue;
+				}
+				die("read IIO buffer");
+			}
+			if (n == 0) {
+				fprintf(stderr, "ffs-stream: IIO buffer read returned 0\n");
+				exit(1);
+			}
+			got += n;
+		}
+		write_all(ep_in, buf, want, "write IN endpoint");
+		st->bytes += want;
+		st->blocks++;
+	}
+	sysfs_write("buffer0/enable", "0");
+	free(buf);
+}
+
+static void stream_static(int ep_in, struct stats *st)
+{
+	uint16_t *buf = malloc(block_size);
+	size_t i;
+
+	if (!buf)
+		die("malloc");
+	/* block_size is a multiple of 128 KiB: every block continues the counter */
+	for (i = 0; i < block_size / 2; i++)
+		buf[i] = (uint16_t)i;
+	while (st->bytes < total) {
+		size_t want = this_block(st->bytes);
+
+		write_all(ep_in, buf, want, "write IN endpoint");
+		st->bytes += want;
+		st->blocks++;
+	}
+	free(buf);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ffs-stream [-m zerocopy|copy|static] [-f FFS_DIR] [-d IIO_NAME]\n"
+		"                  [-s BLOCK_BYTES] [-n NBUFS] [-q DEPTH] [-b TOTAL_BYTES]\n"
+		"                  [-r READY_FILE]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int dmabufs[MAX_BUFS];
+	struct stats st = { 0 };
+	const char *used;
+	int ep0, ep_in, ep_out, buf_fd = -1, c;
+	double t0, c0, wall, cpu;
+
+	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:h")) != -1) {
+		switch (c) {
+		case 'm': mode = optarg; break;
+		case 'f': ffs_dir = optarg; break;
+		case 'd': iio_name = optarg; break;
+		case 's': block_size = strtoull(optarg, NULL, 0); break;
+		case 'n': nbufs = atoi(optarg); break;
+		case 'q': depth = atoi(optarg); break;
+		case 'b': total = strtoull(optarg, NULL, 0); break;
+		case 'r': ready_file = optarg; break;
+		default: usage();
+		}
+	}
+	if (strcmp(mode, "zerocopy") && strcmp(mode, "copy") && strcmp(mode, "static"))
+		usage();
+	if (!nbufs || nbufs > MAX_BUFS || !depth || depth > nbufs ||
+	    !block_size || block_size % (128 << 10) || !total)
+		usage();
+
+	ep0 = ffs_setup(&ep_in, &ep_out);
+	ffs_wait_enable(ep0);
+	fprintf(stderr, "ffs-stream: function enabled\n");
+
+	if (strcmp(mode, "static"))
+		buf_fd = iio_open();
+
+	used = mode;
+	if (!strcmp(mode, "zerocopy") && !zc_setup(buf_fd, ep_in, dmabufs))
+		used = "copy";
+
+	t0 = now_s();
+	c0 = cpu_s();
+	if (!strcmp(used, "zerocopy"))
+		stream_zerocopy(buf_fd, ep_in, dmabufs, &st);
+	else if (!strcmp(used, "copy"))
+		stream_copy(buf_fd, ep_in, &st);
+	else
+		stream_static(ep_in, &st);
+	wall = now_s() - t0;
+	cpu = cpu_s() - c0;
+
+	printf("GADGET mode=%s used=%s bytes=%llu wall_s=%.3f cpu_s=%.3f cpu_s_per_gib=%.3f "
+	       "blocks=%llu zc_blocks=%llu reason=%s\n",
+	       mode, used, st.bytes, wall, cpu, cpu / (st.bytes / 1073741824.0),
+	       st.blocks, st.zc_blocks, reason);
+	fflush(stdout);
+
+	/* closing the endpoint files detaches the DMABUFs; closing ep0 unbinds */
+	if (buf_fd >= 0)
+		close(buf_fd);
+	close(ep_in);
+	close(ep_out);
+	close(ep0);
+	return 0;
+}

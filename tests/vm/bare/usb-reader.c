@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * usb-reader: host side of the bare kernel chain (libusb-1.0, no libiio).
+ *
+ * Finds the device (VID/PID), the interface whose string descriptor is "IIO", claims
+ * it, keeps N asynchronous bulk IN transfers in flight on its IN endpoint and checks
+ * every 16-bit little-endian word of the stream against the counter
+ * word[n] = n & 0xffff (n from 0).  Prints one line:
+ *   HOST bytes=N secs=S mibs=M errors=E first_error_word=W integrity=ok|BAD
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libusb.h>
+
+static uint16_t vid = 0x0456, pid = 0xb671;
+static unsigned int xfer_size = 1 << 20;
+static unsigned int inflight = 4;
+static unsigned long long total = 256ULL << 20;
+static unsigned int timeout_ms = 20000;
+static bool use_dev_mem = true;
+
+static unsigned long long received, submitted;
+static unsigned long long words, errors;
+static long long first_error = -1;
+static uint16_t expect;
+static int carry = -1;	/* odd byte left over from the previous transfer */
+static int active;
+static int failed;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void check_word(uint16_t w)
+{
+	if (w != expect) {
+		if (first_error < 0)
+			first_error = words;
+		errors++;
+		expect = w;	/* resynchronise: count one error per discontinuity */
+	}
+	expect++;
+	words++;
+}
+
+static void check(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+
+	if (carry >= 0 && len) {
+		check_word(carry | (p[0] << 8));
+		carry = -1;
+		i = 1;
+	}
+	for (; i + 1 < len; i += 2) {
+		uint16_t w = p[i] | (p[i + 1] << 8);
+
+		if (w != expect) {
+			check_word(w);
+			continue;
+		}
+		expect++;
+		words++;
+	}
+	if (i < len)
+		carry = p[i];
+}
+
+static void LIBUSB_CALL on_done(struct libusb_transfer *t)
+{
+	active--;
+	if (t->status != LIBUSB_TRANSFER_COMPLETED) {
+		fprintf(stderr, "usb-reader: transfer failed: %s\n",
+			libusb_error_name(t->status == LIBUSB_TRANSFER_TIMED_OUT ?
+					  LIBUSB_ERROR_TIMEOUT : LIBUSB_ERROR_IO));
+		failed = 1;
+		return;
+	}
+	check(t->buffer, t->actual_length);
+	received += t->actual_length;
+
+	if (!failed && submitted < total) {
+		unsigned long long left = total - submitted;
+
+		t->length = left < xfer_size ? (int)left : (int)xfer_size;
+		if (libusb_submit_transfer(t) == 0) {
+			submitted += t->length;
+			active++;
+		} else {
+			failed = 1;
+		}
+	}
+}
+
+static int find_iio_interface(libusb_device_handle *h, int *ifnum, unsigned char *ep)
+{
+	libusb_device *dev = libusb_get_device(h);
+	struct libusb_config_descriptor *cfg;
+	int i, a, e, ret = -1;
+
+	if (libusb_get_active_config_descriptor(dev, &cfg))
+		return -1;
+	for (i = 0; i < cfg->bNumInterfaces && ret; i++) {
+		for (a = 0; a < cfg->interface[i].num_altsetting && ret; a++) {
+			const struct libusb_interface_descriptor *d =
+				&cfg->interface[i].altsetting[a];
+			unsigned char s[64];
+
+			if (!d->iInterface ||
+			    libusb_get_string_descriptor_ascii(h, d->iInterface, s, sizeof(s)) < 0 ||
+			    strcmp((char *)s, "IIO"))
+				continue;
+			for (e = 0; e < d->bNumEndpoints; e++) {
+				const struct libusb_endpoint_descriptor *ed = &d->endpoint[e];
+
+				if ((ed->bEndpointAddress & LIBUSB_ENDPOINT_IN) &&
+				    (ed->bmAttributes & 3) == LIBUSB_TRANSFER_TYPE_BULK) {
+					*ifnum = d->bInterfaceNumber;
+					*ep = ed->bEndpointAddress;
+					ret = 0;
+					break;
+				}
+			}
+		}
+	}
+	libusb_free_config_descriptor(cfg);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct libusb_transfer *xfers[64];
+	libusb_device_handle *h;
+	unsigned char ep = 0;
+	int ifnum = -1, c, r;
+	unsigned int i;
+	double t0, secs;
+
+	while ((c = getopt(argc, argv, "v:p:s:n:b:t:M")) != -1) {
+		switch (c) {
+		case 'v': vid = strtoul(optarg, NULL, 0); break;
+		case 'p': pid = strtoul(optarg, NULL, 0); break;
+		case 's': xfer_size = strtoul(optarg, NULL, 0); break;
+		case 'n': inflight = atoi(optarg); break;
+		case 'b': total = strtoull(optarg, NULL, 0); break;
+		case 't': timeout_ms = atoi(optarg); break;
+		case 'M': use_dev_mem = false; break;
+		default:
+			fprintf(stderr, "usage: usb-reader [-v VID] [-p PID] [-s XFER_BYTES] "
+				"[-n INFLIGHT] [-b TOTAL_BYTES] [-t TIMEOUT_MS] [-M]\n"
+				"  -M  plain malloc'd buffers instead of usbfs device memory\n");
+			return 2;
+		}
+	}
+	if (!inflight || inflight > 64 || !xfer_size)
+		return 2;
+
+	r = libusb_init(NULL);
+	if (r) {
+		fprintf(stderr, "usb-reader: libusb_init: %s\n", libusb_error_name(r));
+		return 1;
+	}
+	h = libusb_open_device_with_vid_pid(NULL, vid, pid);
+	if (!h) {
+		fprintf(stderr, "usb-reader: device %04x:%04x not found\n", vid, pid);
+		return 1;
+	}
+	if (find_iio_interface(h, &ifnum, &ep)) {
+		fprintf(stderr, "usb-reader: no interface with string \"IIO\"\n");
+		return 1;
+	}
+	libusb_set_auto_detach_kernel_driver(h, 1);
+	r = libusb_claim_interface(h, ifnum);
+	if (r) {
+		fprintf(stderr, "usb-reader: claim interface %d: %s\n", ifnum,
+			libusb_error_name(r));
+		return 1;
+	}
+	fprintf(stderr, "usb-reader: interface %d, endpoint 0x%02x\n", ifnum, ep);
+
+	t0 = now_s();
+	for (i = 0; i < inflight && submitted < total; i++) {
+		unsigned long long left = total - submitted;
+		unsigned char *buf = use_dev_mem ? libusb_dev_mem_alloc(h, xfer_size) : NULL;
+
+		if (!buf) {
+			if (use_dev_mem && i == 0)
+				fprintf(stderr, "usb-reader: no usbfs device memory, using malloc\n");
+			buf = malloc(xfer_size);
+		}
+		xfers[i] = libusb_alloc_transfer(0);
+		libusb_fill_bulk_transfer(xfers[i], h, ep, buf,
+					  left < xfer_size ? (int)left : (int)xfer_size,
+					  on_done, NULL, timeout_ms);
+		r = libusb_submit_transfer(xfers[i]);
+		if (r) {
+			fprintf(stderr, "usb-reader: submit: %s\n", libusb_error_name(r));
+			return 1;
+		}
+		submitted += xfers[i]->length;
+		active++;
+	}
+	while (active > 0) {
+		r = libusb_handle_events(NULL);
+		if (r && r != LIBUSB_ERROR_INTERRUPTED) {
+			fprintf(stderr, "usb-reader: handle_events: %s\n", libusb_error_name(r));
+			failed = 1;
+			break;
+		}
+	}
+	secs = now_s() - t0;
+
+	printf("HOST bytes=%llu secs=%.3f mibs=%.1f errors=%llu first_error_word=%lld "
+	       "integrity=%s\n", received, secs, received / 1048576.0 / secs, errors,
+	       first_error, (!failed && !errors && received == total) ? "ok" : "BAD");
+	fflush(stdout);
+	libusb_release_interface(h, ifnum);
+	libusb_close(h);
+	return (!failed && !errors && received == total) ? 0 : 1;
+}
