@@ -25,6 +25,11 @@
 #   vm_gadget_create                    configfs gadget g1, function ffs.iio, mount functionfs
 #   vm_gadget_bind [UDC]                bind to the UDC (default dummy_udc.0); retries until
 #                                       the FunctionFS descriptors are written (10 s)
+#   vm_ffs_wait_ready [S]               wait until the FunctionFS descriptors are written
+#                                       (ep1 appears in /dev/iio_ffs), default 10 s
+#   vm_ffs_start_server CMD [ARG]...    start CMD in the background (pid in $VM_SERVER_PID),
+#                                       wait for its descriptors, bind the UDC and wait for
+#                                       the host side to enumerate the device
 #   vm_gadget_unbind                    unbind from the UDC
 #   vm_gadget_remove                    unbind, unmount, remove the configfs gadget
 #   vm_wait_usb_device [VID] [PID] [S]  wait until the host side enumerated the gadget;
@@ -117,6 +122,30 @@ vm_gadget_bind() {
 	done
 	vm_log "could not bind the gadget to $udc"
 	return 1
+}
+
+vm_ffs_wait_ready() {
+	local secs=${1:-10} i=0
+
+	while [ ! -e "$VM_FFS_MOUNT/ep1" ]; do
+		[ $i -ge $((secs * 20)) ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+vm_ffs_start_server() {
+	"$@" &
+	VM_SERVER_PID=$!
+	if ! vm_ffs_wait_ready 10; then
+		vm_log "$1 did not write FunctionFS descriptors"
+		return 1
+	fi
+	vm_gadget_bind || return 1
+	VM_USB_DEVICE=$(vm_wait_usb_device) || {
+		vm_log "the host side did not enumerate the gadget"
+		return 1
+	}
 }
 
 vm_gadget_unbind() {

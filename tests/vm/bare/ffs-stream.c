@@ -389,6 +389,9 @@ fail:
 		close(heap);
 	if (iio_ok)
 		usleep(200000);	/* IIO releases detached blocks from a worker */
+	for (i = 0; reason[i]; i++)	/* one word, for key=value parsers */
+		if (reason[i] == ' ')
+			reason[i] = '_';
 	fprintf(stderr, "ffs-stream: zero-copy refused (%s), using the copy path\n", reason);
 	return false;
 }

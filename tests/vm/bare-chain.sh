@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# One command for the bare kernel-chain benchmark, from a fresh machine:
+# install host tools, fetch and extract the Debian kernel, build the patched modules
+# and the bare test programs, boot the QEMU guest and stream the simulated ADC over
+# FunctionFS + dummy_hcd to a libusb reader, zero-copy and copy cases alternated.
+# A second boot with Debian's unpatched dummy_hcd checks that zero-copy is refused
+# (and why) while the copy path still delivers intact data.
+#
+# usage: bare-chain.sh [-p PAIRS] [-s MIB] [-k]
+#   -p PAIRS  zero-copy/copy pairs (default 3)
+#   -s MIB    MiB per case (default 256)
+#   -k        skip the unpatched-UDC (revert) boot
+# Last line: RESULT bare-usb-rx zerocopy_mibs=X copy_mibs=Y ratio=X/Y integrity=ok
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CACHE=${IIO_VM_CACHE:-$HOME/.cache/iio-vm}
+PAIRS=3
+MIB=256
+REVERT=1
+while getopts "p:s:k" opt; do
+	case $opt in
+	p) PAIRS=$OPTARG ;;
+	s) MIB=$OPTARG ;;
+	k) REVERT=0 ;;
+	*) sed -n '3,15p' "$0" >&2; exit 2 ;;
+	esac
+done
+
+log() { echo "bare-chain: $*" >&2; }
+t_start=$(date +%s)
+
+"$HERE/setup-host.sh" >&2
+"$HERE/fetch-kernel.sh" > /dev/null
+"$HERE/build-modules.sh" > /dev/null
+
+BIN=$CACHE/bare-bin
+mkdir -p "$BIN"
+make -s -C "$HERE/bare" O="$BIN" >&2
+
+RUNS=$CACHE/runs
+bins=(-b "$BIN/ffs-stream" -b "$BIN/usb-reader")
+
+log "boot 1: patched modules, $PAIRS zero-copy/copy pairs of $MIB MiB"
+"$HERE/run-vm.sh" -s "$HERE/scenarios/bare-chain.sh" -r "$RUNS/bare-chain" -t 900 \
+	-a "BARE_PAIRS=$PAIRS BARE_MIB=$MIB" "${bins[@]}"
+
+if [ "$REVERT" = 1 ]; then
+	log "boot 2: Debian's unpatched dummy_hcd (zero-copy must fall back to copy)"
+	"$HERE/run-vm.sh" -s "$HERE/scenarios/bare-chain.sh" -r "$RUNS/bare-chain-stock" -t 300 \
+		-a "IIO_VM_STOCK_DUMMY_HCD=1 BARE_EXPECT_FALLBACK=1 BARE_MODES=zerocopy BARE_MIB=64" \
+		"${bins[@]}"
+fi
+
+# ------------------------------------------------------------------ report
+kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+	else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+R=$RUNS/bare-chain/results.txt
+echo "case  mode      host_MiB/s  gadget_CPU-s/GiB  reader_CPU-s/GiB  integrity"
+while read -r line; do
+	hcpu=$(echo " ${line#*HOST}" | kv cpu_s)
+	printf "%-5s %-9s %10s  %16s  %16.3f  %s\n" \
+		"$(echo "$line" | kv n)" "$(echo "$line" | kv used)" "$(echo "$line" | kv mibs)" \
+		"$(echo "$line" | kv cpu_s_per_gib)" "$(echo "$hcpu * 1024 / $MIB" | bc -l)" \
+		"$(echo "$line" | kv integrity)"
+done < "$R"
+
+zc_mibs=$(grep "used=zerocopy" "$R" | kv mibs | median)
+cp_mibs=$(grep " mode=copy" "$R" | kv mibs | median)
+zc_cpu=$(grep "used=zerocopy" "$R" | kv cpu_s_per_gib | median)
+cp_cpu=$(grep " mode=copy" "$R" | kv cpu_s_per_gib | median)
+# paired ratios: case 2i-1 (zero-copy) against case 2i (copy)
+pair_ratios=$(grep -E " mode=(zerocopy|copy)" "$R" | kv mibs | paste - - |
+	awk '{ printf "%.2f ", $1 / $2 }')
+integrity=ok
+grep -q "integrity=BAD" "$R" && integrity=BAD
+ncase=$(grep -c "integrity=ok" "$R")
+[ "$ncase" = $((2 * PAIRS)) ] || integrity=BAD
+zc_total=$(grep "used=zerocopy" "$R" | kv blocks | paste -sd+ | bc)
+zc_zc=$(grep "used=zerocopy" "$R" | kv zc_blocks | paste -sd+ | bc)
+
+echo "zero-copy: median ${zc_mibs} MiB/s, gadget ${zc_cpu} CPU-s/GiB, blocks zero-copy ${zc_zc}/${zc_total}"
+echo "copy:      median ${cp_mibs} MiB/s, gadget ${cp_cpu} CPU-s/GiB"
+echo "paired ratios (zero-copy/copy): ${pair_ratios}"
+if [ "$REVERT" = 1 ]; then
+	S=$RUNS/bare-chain-stock/results.txt
+	echo "unpatched dummy_hcd: $(kv used < "$S" | sed 's/^/used=/') reason=$(kv reason < "$S")" \
+		"integrity=$(kv integrity < "$S")"
+	grep -q "used=copy.*reason=FUNCTIONFS_DMABUF_ATTACH" "$S" || integrity=BAD
+	grep -q "integrity=ok" "$S" || integrity=BAD
+fi
+echo "total wall time: $(($(date +%s) - t_start)) s"
+ratio=$(echo "scale=2; $zc_mibs / $cp_mibs" | bc)
+echo "RESULT bare-usb-rx zerocopy_mibs=$zc_mibs copy_mibs=$cp_mibs ratio=$ratio integrity=$integrity"
+[ "$integrity" = ok ]

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=sh
+#
+# Guest scenario: the bare kernel chain (simulated ADC -> IIO buffer -> FunctionFS ->
+# dummy_hcd -> libusb), zero-copy and copy cases alternated within one boot.
+# Needs the binaries ffs-stream and usb-reader (tests/vm/bare) in the initramfs.
+#
+# Environment (kernel command line):
+#   BARE_PAIRS=N      zero-copy/copy pairs (default 3)
+#   BARE_MIB=N        MiB per case (default 256)
+#   BARE_MODES="..."  override the case list (e.g. "zerocopy copy static")
+#   BARE_EXPECT_FALLBACK=1   zero-copy must be refused (unpatched UDC); the copy path
+#                    taken instead must still deliver intact data
+# Output: one "CASE ..." line per case in scenario.log and results.txt.
+
+pairs=${BARE_PAIRS:-3}
+mib=${BARE_MIB:-256}
+bytes=$((mib * 1048576))
+modes=${BARE_MODES:-}
+if [ -z "$modes" ]; then
+	i=0
+	while [ $i -lt "$pairs" ]; do
+		modes="$modes zerocopy copy"
+		i=$((i + 1))
+	done
+fi
+
+vm_gadget_create || exit 1
+
+n=0
+for mode in $modes; do
+	n=$((n + 1))
+	vm_ffs_start_server sh -c "ffs-stream -m $mode -b $bytes > /tmp/g.out 2> /tmp/g.err" ||
+		{ cat /tmp/g.err; exit 1; }
+	usb-reader -b "$bytes" > /tmp/h.out 2> /tmp/h.err
+	hrc=$?
+	wait "$VM_SERVER_PID"
+	grc=$?
+	line="CASE n=$n $(cat /tmp/g.out) $(cat /tmp/h.out)"
+	echo "$line"
+	vm_result "$line"
+	vm_gadget_unbind
+	if [ $hrc != 0 ] || [ $grc != 0 ]; then
+		cat /tmp/g.err /tmp/h.err
+		exit 1
+	fi
+	if [ "$mode" = zerocopy ]; then
+		if [ "${BARE_EXPECT_FALLBACK:-0}" = 1 ]; then
+			grep -q "used=copy" /tmp/g.out || { echo "zero-copy was not refused"; exit 1; }
+			grep "zero-copy refused" /tmp/g.err
+		else
+			grep -q "used=zerocopy" /tmp/g.out || { cat /tmp/g.err; exit 1; }
+		fi
+	fi
+done
+
+# no DMABUF may be left behind once every program has exited
+grep -q "^Total 0 objects" /sys/kernel/debug/dma_buf/bufinfo ||
+	{ echo "leftover DMABUFs:"; cat /sys/kernel/debug/dma_buf/bufinfo; exit 1; }
+vm_dmesg_check
