@@ -50,7 +50,7 @@ log "boot 1: patched modules, $PAIRS zero-copy/copy pairs of $MIB MiB"
 if [ "$REVERT" = 1 ]; then
 	log "boot 2: Debian's unpatched dummy_hcd (zero-copy must fall back to copy)"
 	"$HERE/run-vm.sh" -s "$HERE/scenarios/bare-chain.sh" -r "$RUNS/bare-chain-stock" -t 300 \
-		-a "IIO_VM_STOCK_DUMMY_HCD=1 BARE_EXPECT_FALLBACK=1 BARE_MODES=zerocopy BARE_MIB=64" \
+		-a "IIO_VM_STOCK_DUMMY_HCD=1 BARE_EXPECT_FALLBACK=1 BARE_MODES=zerocopy BARE_MIB=64 BARE_TX_MIB=0 BARE_EARLY=0" \
 		"${bins[@]}"
 fi
 
@@ -60,28 +60,37 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 	else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 R=$RUNS/bare-chain/results.txt
-echo "case  mode      host_MiB/s  gadget_CPU-s/GiB  reader_CPU-s/GiB  integrity"
-while read -r line; do
+grep "^EARLY-IOCTLS" "$R" || true
+echo "case  mode         host_MiB/s  gadget_CPU-s/GiB  host_CPU-s/GiB  integrity"
+grep "^CASE" "$R" | while read -r line; do
 	hcpu=$(echo " ${line#*HOST}" | kv cpu_s)
-	printf "%-5s %-9s %10s  %16s  %16.3f  %s\n" \
+	hbytes=$(echo " ${line#*HOST}" | kv bytes)
+	integ=$(echo "$line" | kv integrity)
+	case $line in
+	*dac_errors=*) integ="$integ dac_errors=$(echo "$line" | kv dac_errors)" ;;
+	esac
+	printf "%-5s %-12s %10s  %16s  %14.3f  %s\n" \
 		"$(echo "$line" | kv n)" "$(echo "$line" | kv used)" "$(echo "$line" | kv mibs)" \
-		"$(echo "$line" | kv cpu_s_per_gib)" "$(echo "$hcpu * 1024 / $MIB" | bc -l)" \
-		"$(echo "$line" | kv integrity)"
-done < "$R"
+		"$(echo "$line" | kv cpu_s_per_gib)" "$(echo "$hcpu * 1073741824 / $hbytes" | bc -l)" \
+		"$integ"
+done
 
-zc_mibs=$(grep "used=zerocopy" "$R" | kv mibs | median)
-cp_mibs=$(grep " mode=copy" "$R" | kv mibs | median)
-zc_cpu=$(grep "used=zerocopy" "$R" | kv cpu_s_per_gib | median)
-cp_cpu=$(grep " mode=copy" "$R" | kv cpu_s_per_gib | median)
+zc_mibs=$(grep "used=zerocopy " "$R" | kv mibs | median)
+cp_mibs=$(grep " mode=copy " "$R" | kv mibs | median)
+zc_cpu=$(grep "used=zerocopy " "$R" | kv cpu_s_per_gib | median)
+cp_cpu=$(grep " mode=copy " "$R" | kv cpu_s_per_gib | median)
 # paired ratios: case 2i-1 (zero-copy) against case 2i (copy)
-pair_ratios=$(grep -E " mode=(zerocopy|copy)" "$R" | kv mibs | paste - - |
+pair_ratios=$(grep -E " mode=(zerocopy|copy) " "$R" | kv mibs | paste - - |
 	awk '{ printf "%.2f ", $1 / $2 }')
 integrity=ok
 grep -q "integrity=BAD" "$R" && integrity=BAD
-ncase=$(grep -c "integrity=ok" "$R")
+ncase=$(grep -E " mode=(zerocopy|copy) " "$R" | grep -c "integrity=ok")
 [ "$ncase" = $((2 * PAIRS)) ] || integrity=BAD
-zc_total=$(grep "used=zerocopy" "$R" | kv blocks | paste -sd+ | bc)
-zc_zc=$(grep "used=zerocopy" "$R" | kv zc_blocks | paste -sd+ | bc)
+grep "^CASE" "$R" | grep -E "dac_errors=[1-9]" && integrity=BAD
+grep -q "^EARLY-IOCTLS.*| ok" "$R" || integrity=BAD
+zc_total=$(grep " mode=zerocopy " "$R" | kv blocks | paste -sd+ | bc)
+zc_zc=$(grep " mode=zerocopy " "$R" | kv zc_blocks | paste -sd+ | bc)
+[ "$zc_zc" = "$zc_total" ] || integrity=BAD
 
 echo "zero-copy: median ${zc_mibs} MiB/s, gadget ${zc_cpu} CPU-s/GiB, blocks zero-copy ${zc_zc}/${zc_total}"
 echo "copy:      median ${cp_mibs} MiB/s, gadget ${cp_cpu} CPU-s/GiB"

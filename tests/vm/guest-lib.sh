@@ -174,8 +174,8 @@ vm_wait_usb_device() {
 	while [ $i -lt $((secs * 10)) ]; do
 		for d in /sys/bus/usb/devices/*; do
 			[ -f "$d/idVendor" ] || continue
-			if [ "$(cat "$d/idVendor")" = "$vid" ] &&
-			   [ "$(cat "$d/idProduct")" = "$pid" ]; then
+			if [ "$(cat "$d/idVendor" 2>/dev/null)" = "$vid" ] &&
+			   [ "$(cat "$d/idProduct" 2>/dev/null)" = "$pid" ]; then
 				echo "$d"
 				return 0
 			fi

@@ -3,19 +3,25 @@
  * ffs-stream: gadget side of the bare kernel chain (no libiio).
  *
  * Writes FunctionFS descriptors for one interface (string "IIO") with a bulk IN and a
- * bulk OUT endpoint, waits until the host enables the function, then streams the
- * simulated ADC (iio_sim_dma, "cf-ad9361-lpc") to the bulk IN endpoint:
+ * bulk OUT endpoint, waits until the host enables the function, then streams between
+ * the simulated converters (iio_sim_dma) and the endpoints:
  *
- *   zerocopy  N dma-heap DMABUFs attached to the IIO buffer and to the IN endpoint;
- *             per block: wait for the IIO fence, FUNCTIONFS_DMABUF_TRANSFER, and
- *             re-enqueue to IIO once the USB transfer of an older block is done
- *   copy      read() from the IIO buffer fd, write() to the IN endpoint
- *   static    write() of a buffer prepared once (no IIO at all)
+ *   zerocopy     RX: N dma-heap DMABUFs attached to the ADC's IIO buffer and to the IN
+ *                endpoint; per block: wait for the IIO fence, FUNCTIONFS_DMABUF_TRANSFER,
+ *                re-enqueue to IIO once the USB transfer of an older block is done
+ *   copy         RX: read() from the IIO buffer fd, write() to the IN endpoint
+ *   static       RX: write() of a buffer prepared once (no IIO at all)
+ *   zerocopy-tx  TX: DMABUFs attached to the OUT endpoint and the DAC's IIO buffer;
+ *                USB data lands in the DMABUF, which is then enqueued to the DAC
+ *   copy-tx      TX: read() from the OUT endpoint, write() to the DAC's buffer fd
+ *   early        no host: DMABUF ioctls on an endpoint before the function is bound
+ *                must fail cleanly (kernel-patches 0002); exits 0 if they all do
  *
  * If zero-copy is refused (e.g. by a UDC without scatter-gather), it says why and
  * falls back to the copy path.  Prints one line:
  *   GADGET mode=<requested> used=<mode> bytes=N wall_s=W cpu_s=C cpu_s_per_gib=X \
- *          blocks=B zc_blocks=Z reason=<why zero-copy was not used, or ->
+ *          blocks=B zc_blocks=Z reason=<why zero-copy was not used, or -> \
+ *          [dac_words=N dac_errors=N]     (TX modes: what the DAC checked)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -38,7 +44,8 @@
 #define POLL_TIMEOUT_MS 20000
 
 static const char *ffs_dir = "/dev/iio_ffs";
-static const char *iio_name = "cf-ad9361-lpc";
+static const char *iio_name;	/* default: ADC for RX modes, DAC for TX modes */
+static bool tx;
 static const char *mode = "zerocopy";
 static size_t block_size = 1 << 20;
 static unsigned int nbufs = 4;
@@ -286,7 +293,7 @@ static int iio_open(void)
 	for (i = 0; i < 4; i++) {
 		char attr[64];
 
-		snprintf(attr, sizeof(attr), "buffer0/in_voltage%d_en", i);
+		snprintf(attr, sizeof(attr), "buffer0/%s_voltage%d_en", tx ? "out" : "in", i);
 		sysfs_write(attr, "1");
 	}
 
@@ -331,7 +338,7 @@ static size_t this_block(unsigned long long sent)
 }
 
 /* Try to set up zero-copy; on failure leave nothing attached and say why. */
-static bool zc_setup(int buf_fd, int ep_in, int *dmabufs)
+static bool zc_setup(int buf_fd, int ep, int *dmabufs)
 {
 	struct dma_heap_alloc req;
 	unsigned int i, ffs_ok = 0, iio_ok = 0;
@@ -362,7 +369,7 @@ static bool zc_setup(int buf_fd, int ep_in, int *dmabufs)
 
 	/* USB first: a refusal there must not leave DMABUFs attached to IIO. */
 	for (i = 0; i < nbufs; i++, ffs_ok++) {
-		if (ioctl(ep_in, FFS_DMABUF_ATTACH, &dmabufs[i]) < 0) {
+		if (ioctl(ep, FFS_DMABUF_ATTACH, &dmabufs[i]) < 0) {
 			snprintf(reason, sizeof(reason), "FUNCTIONFS_DMABUF_ATTACH:%s",
 				 strerror(errno));
 			goto fail;
@@ -381,7 +388,7 @@ fail:
 	for (i = 0; i < iio_ok; i++)
 		ioctl(buf_fd, IIO_BUF_DMABUF_DETACH, &dmabufs[i]);
 	for (i = 0; i < ffs_ok; i++)
-		ioctl(ep_in, FFS_DMABUF_DETACH, &dmabufs[i]);
+		ioctl(ep, FFS_DMABUF_DETACH, &dmabufs[i]);
 	for (i = 0; i < nbufs; i++)
 		if (dmabufs[i] >= 0)
 			close(dmabufs[i]);
@@ -522,10 +529,163 @@ static void stream_static(int ep_in, struct stats *st)
 	free(buf);
 }
 
+static unsigned long long sysfs_read_ull(const char *attr)
+{
+	char path[1024], val[64] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", iio_sysfs, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || read(fd, val, sizeof(val) - 1) < 0)
+		die(path);
+	close(fd);
+	return strtoull(val, NULL, 0);
+}
+
+static void ffs_transfer(int ep, int dmabuf, size_t len)
+{
+	struct ffs_dmabuf_transfer t = { .fd = dmabuf, .flags = 0, .length = len };
+
+	while (ioctl(ep, FFS_DMABUF_TRANSFER, &t) < 0) {
+		if (errno == EINTR)
+			continue;
+		die("FUNCTIONFS_DMABUF_TRANSFER");
+	}
+}
+
+/* Wait until the DAC has consumed @words words (its blocks complete asynchronously). */
+static void dac_wait_words(unsigned long long words)
+{
+	double t0 = now_s();
+
+	while (sysfs_read_ull("sim_words") < words) {
+		if (now_s() - t0 > POLL_TIMEOUT_MS / 1000.0) {
+			fprintf(stderr, "ffs-stream: DAC consumed %llu of %llu words\n",
+				sysfs_read_ull("sim_words"), words);
+			exit(1);
+		}
+		usleep(1000);
+	}
+}
+
+static void stream_zerocopy_tx(int buf_fd, int ep_out, int *dmabufs, struct stats *st)
+{
+	unsigned long long k, nblocks = (total + block_size - 1) / block_size;
+	size_t lens[MAX_BUFS];
+	unsigned int i;
+
+	/* the host's data lands in the DMABUFs while the DAC buffer is enabled */
+	for (k = 0; k < nbufs && k < nblocks; k++) {
+		lens[k] = this_block(k * block_size);
+		ffs_transfer(ep_out, dmabufs[k], lens[k]);
+	}
+	sysfs_write("buffer0/enable", "1");
+
+	for (k = 0; k < nblocks; k++) {
+		unsigned int b = k % nbufs;
+
+		/* USB write fence: the OUT transfer has landed */
+		wait_fd(dmabufs[b], POLLIN, "USB OUT fence");
+		iio_enqueue(buf_fd, dmabufs[b], lens[b]);
+		st->bytes += lens[b];
+		st->blocks++;
+		st->zc_blocks++;
+		if (k + nbufs < nblocks) {
+			/* all fences: the DAC has consumed the block */
+			wait_fd(dmabufs[b], POLLOUT, "DAC fence");
+			lens[b] = this_block((k + nbufs) * block_size);
+			ffs_transfer(ep_out, dmabufs[b], lens[b]);
+		}
+	}
+	for (i = 0; i < nbufs; i++)
+		wait_fd(dmabufs[i], POLLOUT, "last DAC fences");
+	dac_wait_words(total / 2);
+	sysfs_write("buffer0/enable", "0");
+}
+
+static void stream_copy_tx(int buf_fd, int ep_out, struct stats *st)
+{
+	char *buf = malloc(block_size);
+	char len[32];
+
+	if (!buf)
+		die("malloc");
+	snprintf(len, sizeof(len), "%zu", 2 * block_size / 8);
+	sysfs_write("buffer0/length", len);
+	sysfs_write("buffer0/enable", "1");
+
+	while (st->bytes < total) {
+		size_t want = this_block(st->bytes), got = 0, put = 0;
+
+		while (got < want) {
+			ssize_t n = read(ep_out, buf + got, want - got);
+
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				die("read OUT endpoint");
+			}
+			if (n == 0) {
+				fprintf(stderr, "ffs-stream: OUT endpoint read returned 0\n");
+				exit(1);
+			}
+			got += n;
+		}
+		while (put < want) {
+			ssize_t n = write(buf_fd, buf + put, want - put);
+
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EAGAIN) {
+					wait_fd(buf_fd, POLLOUT, "DAC space");
+					continue;
+				}
+				die("write DAC buffer");
+			}
+			put += n;
+		}
+		st->bytes += want;
+		st->blocks++;
+	}
+	/* fileio hands a block to the "DMA" when it is full: all of them are */
+	dac_wait_words(total / 2);
+	sysfs_write("buffer0/enable", "0");
+	free(buf);
+}
+
+/* DMABUF ioctls before the function is bound must fail, not oops (patch 0002). */
+static int early_ioctls(int ep_in)
+{
+	struct dma_heap_alloc req = { .len = block_size, .fd_flags = O_RDWR | O_CLOEXEC };
+	struct ffs_dmabuf_transfer t = { .length = block_size };
+	int heap, ok = 1, r;
+
+	heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	if (heap < 0 || ioctl(heap, DMA_HEAP_ALLOC, &req) < 0)
+		die("dma-heap");
+	t.fd = req.fd;
+
+	r = ioctl(ep_in, FFS_DMABUF_ATTACH, &t.fd);
+	printf("EARLY attach=%s", r < 0 ? strerror(errno) : "succeeded");
+	ok &= r < 0;
+	r = ioctl(ep_in, FFS_DMABUF_TRANSFER, &t);
+	printf(" | transfer=%s", r < 0 ? strerror(errno) : "succeeded");
+	ok &= r < 0;
+	r = ioctl(ep_in, FFS_DMABUF_DETACH, &t.fd);
+	printf(" | detach=%s", r < 0 ? strerror(errno) : "succeeded");
+	ok &= r < 0;
+	printf(" | %s\n", ok ? "ok" : "BAD");
+	close(req.fd);
+	close(heap);
+	return ok ? 0 : 1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ffs-stream [-m zerocopy|copy|static] [-f FFS_DIR] [-d IIO_NAME]\n"
+		"usage: ffs-stream [-m zerocopy|copy|static|zerocopy-tx|copy-tx|early]\n"
+		"                  [-f FFS_DIR] [-d IIO_NAME]\n"
 		"                  [-s BLOCK_BYTES] [-n NBUFS] [-q DEPTH] [-b TOTAL_BYTES]\n"
 		"                  [-r READY_FILE]\n");
 	exit(2);
@@ -536,7 +696,7 @@ int main(int argc, char **argv)
 	int dmabufs[MAX_BUFS];
 	struct stats st = { 0 };
 	const char *used;
-	int ep0, ep_in, ep_out, buf_fd = -1, c;
+	int ep0, ep_in, ep_out, buf_fd = -1, c, ret = 0;
 	double t0, c0, wall, cpu;
 
 	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:h")) != -1) {
@@ -552,13 +712,19 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (strcmp(mode, "zerocopy") && strcmp(mode, "copy") && strcmp(mode, "static"))
+	if (strcmp(mode, "zerocopy") && strcmp(mode, "copy") && strcmp(mode, "static") &&
+	    strcmp(mode, "zerocopy-tx") && strcmp(mode, "copy-tx") && strcmp(mode, "early"))
 		usage();
+	tx = strstr(mode, "-tx") != NULL;
+	if (!iio_name)
+		iio_name = tx ? "cf-ad9361-dds-core-lpc" : "cf-ad9361-lpc";
 	if (!nbufs || nbufs > MAX_BUFS || !depth || depth > nbufs ||
 	    !block_size || block_size % (128 << 10) || !total)
 		usage();
 
 	ep0 = ffs_setup(&ep_in, &ep_out);
+	if (!strcmp(mode, "early"))
+		return early_ioctls(ep_in);
 	ffs_wait_enable(ep0);
 	fprintf(stderr, "ffs-stream: function enabled\n");
 
@@ -568,6 +734,8 @@ int main(int argc, char **argv)
 	used = mode;
 	if (!strcmp(mode, "zerocopy") && !zc_setup(buf_fd, ep_in, dmabufs))
 		used = "copy";
+	if (!strcmp(mode, "zerocopy-tx") && !zc_setup(buf_fd, ep_out, dmabufs))
+		used = "copy-tx";
 
 	t0 = now_s();
 	c0 = cpu_s();
@@ -575,16 +743,26 @@ int main(int argc, char **argv)
 		stream_zerocopy(buf_fd, ep_in, dmabufs, &st);
 	else if (!strcmp(used, "copy"))
 		stream_copy(buf_fd, ep_in, &st);
+	else if (!strcmp(used, "zerocopy-tx"))
+		stream_zerocopy_tx(buf_fd, ep_out, dmabufs, &st);
+	else if (!strcmp(used, "copy-tx"))
+		stream_copy_tx(buf_fd, ep_out, &st);
 	else
 		stream_static(ep_in, &st);
 	wall = now_s() - t0;
 	cpu = cpu_s() - c0;
 
 	printf("GADGET mode=%s used=%s bytes=%llu wall_s=%.3f cpu_s=%.3f cpu_s_per_gib=%.3f "
-	       "blocks=%llu zc_blocks=%llu reason=%s\n",
+	       "blocks=%llu zc_blocks=%llu reason=%s",
 	       mode, used, st.bytes, wall, cpu, cpu / (st.bytes / 1073741824.0),
 	       st.blocks, st.zc_blocks, reason);
+	if (tx)
+		printf(" dac_words=%llu dac_errors=%llu", sysfs_read_ull("sim_words"),
+		       sysfs_read_ull("sim_pattern_errors"));
+	printf("\n");
 	fflush(stdout);
+	if (tx && (sysfs_read_ull("sim_pattern_errors") || sysfs_read_ull("sim_words") != total / 2))
+		ret = 1;
 
 	/* closing the endpoint files detaches the DMABUFs; closing ep0 unbinds */
 	if (buf_fd >= 0)
@@ -592,5 +770,5 @@ int main(int argc, char **argv)
 	close(ep_in);
 	close(ep_out);
 	close(ep0);
-	return 0;
+	return ret;
 }

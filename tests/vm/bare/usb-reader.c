@@ -5,7 +5,9 @@
  * Finds the device (VID/PID), the interface whose string descriptor is "IIO", claims
  * it, keeps N asynchronous bulk IN transfers in flight on its IN endpoint and checks
  * every 16-bit little-endian word of the stream against the counter
- * word[n] = n & 0xffff (n from 0).  Prints one line:
+ * word[n] = n & 0xffff (n from 0).  With -w it writes that counter to the bulk OUT
+ * endpoint instead (the gadget side feeds it to the simulated DAC, which checks it).
+ * Prints one line:
  *   HOST bytes=N secs=S mibs=M cpu_s=C errors=E first_error_word=W integrity=ok|BAD
  */
 #define _GNU_SOURCE
@@ -27,6 +29,7 @@ static unsigned int inflight = 4;
 static unsigned long long total = 256ULL << 20;
 static unsigned int timeout_ms = 20000;
 static bool use_dev_mem = true;
+static bool write_mode;
 
 static unsigned long long received, submitted;
 static unsigned long long words, errors;
@@ -117,7 +120,10 @@ static void LIBUSB_CALL on_done(struct libusb_transfer *t)
 		failed = 1;
 		return;
 	}
-	check(t->buffer, t->actual_length);
+	if (!write_mode)
+		check(t->buffer, t->actual_length);
+	else if (t->actual_length != t->length)
+		failed = 1;
 	received += t->actual_length;
 
 	if (!failed && submitted < total) {
@@ -133,7 +139,8 @@ static void LIBUSB_CALL on_done(struct libusb_transfer *t)
 	}
 }
 
-static int find_iio_interface(libusb_device_handle *h, int *ifnum, unsigned char *ep)
+static int find_iio_interface(libusb_device_handle *h, int *ifnum, unsigned char *ep,
+			      unsigned char dir)
 {
 	libusb_device *dev = libusb_get_device(h);
 	struct libusb_config_descriptor *cfg;
@@ -154,7 +161,7 @@ static int find_iio_interface(libusb_device_handle *h, int *ifnum, unsigned char
 			for (e = 0; e < d->bNumEndpoints; e++) {
 				const struct libusb_endpoint_descriptor *ed = &d->endpoint[e];
 
-				if ((ed->bEndpointAddress & LIBUSB_ENDPOINT_IN) &&
+				if ((ed->bEndpointAddress & LIBUSB_ENDPOINT_IN) == dir &&
 				    (ed->bmAttributes & 3) == LIBUSB_TRANSFER_TYPE_BULK) {
 					*ifnum = d->bInterfaceNumber;
 					*ep = ed->bEndpointAddress;
@@ -177,7 +184,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	double t0, c0, secs, cpu;
 
-	while ((c = getopt(argc, argv, "v:p:s:n:b:t:M")) != -1) {
+	while ((c = getopt(argc, argv, "v:p:s:n:b:t:Mw")) != -1) {
 		switch (c) {
 		case 'v': vid = strtoul(optarg, NULL, 0); break;
 		case 'p': pid = strtoul(optarg, NULL, 0); break;
@@ -186,15 +193,22 @@ int main(int argc, char **argv)
 		case 'b': total = strtoull(optarg, NULL, 0); break;
 		case 't': timeout_ms = atoi(optarg); break;
 		case 'M': use_dev_mem = false; break;
+		case 'w': write_mode = true; break;
 		default:
 			fprintf(stderr, "usage: usb-reader [-v VID] [-p PID] [-s XFER_BYTES] "
-				"[-n INFLIGHT] [-b TOTAL_BYTES] [-t TIMEOUT_MS] [-M]\n"
-				"  -M  plain malloc'd buffers instead of usbfs device memory\n");
+				"[-n INFLIGHT] [-b TOTAL_BYTES] [-t TIMEOUT_MS] [-M] [-w]\n"
+				"  -M  plain malloc'd buffers instead of usbfs device memory\n"
+				"  -w  write the counter to the OUT endpoint instead of reading\n");
 			return 2;
 		}
 	}
 	if (!inflight || inflight > 64 || !xfer_size)
 		return 2;
+	/* every OUT transfer then starts at counter phase 0 and carries the same bytes */
+	if (write_mode && xfer_size % (2 * 65536)) {
+		fprintf(stderr, "usb-reader: -w needs a transfer size multiple of 128 KiB\n");
+		return 2;
+	}
 
 	for (i = 0; i < 2 * 65536; i++)
 		pattern[i] = (uint16_t)htole16((uint16_t)i);
@@ -209,7 +223,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usb-reader: device %04x:%04x not found\n", vid, pid);
 		return 1;
 	}
-	if (find_iio_interface(h, &ifnum, &ep)) {
+	if (find_iio_interface(h, &ifnum, &ep, write_mode ? LIBUSB_ENDPOINT_OUT :
+						      LIBUSB_ENDPOINT_IN)) {
 		fprintf(stderr, "usb-reader: no interface with string \"IIO\"\n");
 		return 1;
 	}
@@ -232,6 +247,12 @@ int main(int argc, char **argv)
 			if (use_dev_mem && i == 0)
 				fprintf(stderr, "usb-reader: no usbfs device memory, using malloc\n");
 			buf = malloc(xfer_size);
+		}
+		if (write_mode) {
+			unsigned int w;
+
+			for (w = 0; w < xfer_size; w += 2 * 65536)
+				memcpy(buf + w, pattern, 2 * 65536);
 		}
 		xfers[i] = libusb_alloc_transfer(0);
 		libusb_fill_bulk_transfer(xfers[i], h, ep, buf,
@@ -256,8 +277,8 @@ int main(int argc, char **argv)
 	secs = now_s() - t0;
 	cpu = cpu_s() - c0;
 
-	printf("HOST bytes=%llu secs=%.3f mibs=%.1f cpu_s=%.3f errors=%llu first_error_word=%lld "
-	       "integrity=%s\n", received, secs, received / 1048576.0 / secs, cpu, errors,
+	printf("HOST dir=%s bytes=%llu secs=%.3f mibs=%.1f cpu_s=%.3f errors=%llu first_error_word=%lld "
+	       "integrity=%s\n", write_mode ? "out" : "in", received, secs, received / 1048576.0 / secs, cpu, errors,
 	       first_error, (!failed && !errors && received == total) ? "ok" : "BAD");
 	fflush(stdout);
 	libusb_release_interface(h, ifnum);

@@ -11,6 +11,9 @@
 #   BARE_MODES="..."  override the case list (e.g. "zerocopy copy static")
 #   BARE_EXPECT_FALLBACK=1   zero-copy must be refused (unpatched UDC); the copy path
 #                    taken instead must still deliver intact data
+#   BARE_TX_MIB=N     MiB for one zero-copy and one copy TX case (host -> DAC) after
+#                    the RX cases (default 64; 0 = none)
+#   BARE_EARLY=0      skip the check that DMABUF ioctls before the bind fail cleanly
 # Output: one "CASE ..." line per case in scenario.log and results.txt.
 
 pairs=${BARE_PAIRS:-3}
@@ -27,12 +30,30 @@ fi
 
 vm_gadget_create || exit 1
 
+# kernel-patches 0002: DMABUF ioctls on an unbound function must fail, not oops
+if [ "${BARE_EARLY:-1}" = 1 ]; then
+	ffs-stream -m early > /tmp/g.out 2> /tmp/g.err
+	erc=$?
+	echo "EARLY-IOCTLS $(cat /tmp/g.out)"
+	vm_result "EARLY-IOCTLS $(cat /tmp/g.out)"
+	[ $erc = 0 ] || { cat /tmp/g.err; exit 1; }
+fi
+
+tx_mib=${BARE_TX_MIB:-64}
+if [ "$tx_mib" != 0 ]; then
+	modes="$modes zerocopy-tx copy-tx"
+fi
+
 n=0
 for mode in $modes; do
+	case $mode in
+	*-tx) bytes=$((tx_mib * 1048576)); hostargs=-w ;;
+	*) bytes=$((mib * 1048576)); hostargs= ;;
+	esac
 	n=$((n + 1))
 	vm_ffs_start_server sh -c "ffs-stream -m $mode -b $bytes > /tmp/g.out 2> /tmp/g.err" ||
 		{ cat /tmp/g.err; exit 1; }
-	usb-reader -b "$bytes" > /tmp/h.out 2> /tmp/h.err
+	usb-reader $hostargs -b "$bytes" > /tmp/h.out 2> /tmp/h.err
 	hrc=$?
 	wait "$VM_SERVER_PID"
 	grc=$?
@@ -44,12 +65,12 @@ for mode in $modes; do
 		cat /tmp/g.err /tmp/h.err
 		exit 1
 	fi
-	if [ "$mode" = zerocopy ]; then
+	if [ "$mode" = zerocopy ] || [ "$mode" = zerocopy-tx ]; then
 		if [ "${BARE_EXPECT_FALLBACK:-0}" = 1 ]; then
 			grep -q "used=copy" /tmp/g.out || { echo "zero-copy was not refused"; exit 1; }
 			grep "zero-copy refused" /tmp/g.err
 		else
-			grep -q "used=zerocopy" /tmp/g.out || { cat /tmp/g.err; exit 1; }
+			grep -q "used=$mode" /tmp/g.out || { cat /tmp/g.err; exit 1; }
 		fi
 	fi
 done
