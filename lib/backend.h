@@ -44,20 +44,55 @@ struct iio_backend_ops {
 	struct iio_buffer_stream_pdata *(*open_buffer)(const struct iio_buffer *buf,
 						       struct iio_channels_mask *mask);
 	void (*close_buffer)(struct iio_buffer_stream_pdata *pdata);
-	/* nb_samples: size of the blocks, in samples (a hint for the kernel buffer). */
+	/*
+	 * nb_samples: size of the blocks, in samples (a hint for the kernel buffer).
+	 * The core passes the size of the last core block created (read/write I/O),
+	 * or 0 when every block of the stream is a backend block. Core RX blocks
+	 * are only filled while the application waits in iio_block_dequeue(), so
+	 * the kernel buffer should hold several blocks' worth of samples, with its
+	 * wake-up watermark at nb_samples. cyclic: a cyclic block was enqueued.
+	 */
 	int (*enable_buffer)(struct iio_buffer_stream_pdata *pdata, size_t nb_samples,
 			     bool enable, bool cyclic);
-	/* Wakes every waiter with an error; any thread. */
+	/*
+	 * Wakes every waiter with an error; any thread. Permanent until
+	 * close_buffer: a readbuf/writebuf/dequeue_block blocked in another
+	 * thread must return (e.g. -EBADF) promptly, and every later wait fails
+	 * at once. May be called from a signal handler: async-signal-safe only
+	 * (e.g. write to an eventfd), no locks.
+	 */
 	void (*cancel_buffer)(struct iio_buffer_stream_pdata *pdata);
-	/* Plain I/O, used for blocks the backend cannot provide (create_block -ENOSYS). */
+	/*
+	 * Plain I/O, used for blocks the backend cannot provide (create_block
+	 * -ENOSYS). The core serialises the calls of one stream. Each call may
+	 * move fewer than len bytes (the core calls again for the rest) but at
+	 * least one; it waits at most the context timeout (-ETIMEDOUT), and
+	 * returns the count moved so far rather than an error that came after
+	 * some progress. Must be interruptible by cancel_buffer (see above).
+	 */
 	ssize_t (*readbuf)(struct iio_buffer_stream_pdata *pdata, void *dst, size_t len);
 	ssize_t (*writebuf)(struct iio_buffer_stream_pdata *pdata, const void *src, size_t len);
+	/*
+	 * Optional: bytes readbuf (input) or writebuf (output) can move now
+	 * without waiting (0: none), or a negative error (-EBADF once
+	 * cancelled). Lets a non-blocking dequeue of a core block answer -EBUSY;
+	 * without it, such a dequeue waits like a blocking one.
+	 */
+	ssize_t (*io_ready)(struct iio_buffer_stream_pdata *pdata);
 
 	/* A backend block (e.g. DMABUF). *data receives its memory. -ENOSYS: core block. */
 	struct iio_block_pdata *(*create_block)(struct iio_buffer_stream_pdata *pdata, size_t size,
 						void **data);
+	/* May be called while the block is enqueued: the backend reclaims it. */
 	void (*free_block)(struct iio_block_pdata *pdata);
+	/* The core has checked the state (-EPERM) and 0 < bytes_used <= size. */
 	int (*enqueue_block)(struct iio_block_pdata *pdata, size_t bytes_used, bool cyclic);
+	/*
+	 * >= 0: the block is back with the application. -EBUSY (nonblock, not
+	 * ready), -ETIMEDOUT, -EAGAIN, -EINTR: still enqueued, the application
+	 * may dequeue again. Any other error ends the transfer: the core
+	 * considers the block dequeued (it may be enqueued again).
+	 */
 	int (*dequeue_block)(struct iio_block_pdata *pdata, bool nonblock);
 	int (*get_dmabuf_fd)(struct iio_block_pdata *pdata);
 	int (*disable_cpu_access)(struct iio_block_pdata *pdata, bool disable);
