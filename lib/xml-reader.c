@@ -394,7 +394,11 @@ out:
 	return ret;
 }
 
-/* No <buffer> element: every scan element belongs to buffer 0, in channel order. */
+/*
+ * No buffer lists its channels (v0.x servers, which had no <buffer>, or 0.x
+ * servers whose <buffer> only held attributes): every scan element belongs to
+ * buffer 0, in channel order.
+ */
 static int add_legacy_buffer(struct iio_device *dev)
 {
 	struct iio_buffer *buf;
@@ -402,6 +406,9 @@ static int add_legacy_buffer(struct iio_device *dev)
 	bool any = dev->nb_buffers > 0;
 	int ret;
 
+	for (i = 0; i < dev->nb_buffers; i++)
+		if (dev->buffers[i]->nb_scan_elements)
+			return 0;
 	for (i = 0; !any && i < dev->nb_channels; i++)
 		any = dev->channels[i]->is_scan_element;
 	if (!any)
@@ -465,7 +472,7 @@ static int parse_device(struct xml_reader *r, const xmlNode *node)
 			ret = parse_device_attr(r, dev, child, IIO_ATTR_TYPE_BUFFER, &seen_buffer);
 		}
 	}
-	if (!ret && !seen_buffer)
+	if (!ret)
 		ret = add_legacy_buffer(dev);
 out:
 	xmlFree(id);
