@@ -9,7 +9,7 @@
 # (and why) while the copy path still delivers intact data.
 #
 # usage: bare-chain.sh [-p PAIRS] [-s MIB] [-k]
-#   -p PAIRS  zero-copy/copy pairs (default 3)
+#   -p PAIRS  zero-copy/copy pairs (default 5)
 #   -s MIB    MiB per case (default 256)
 #   -k        skip the unpatched-UDC (revert) boot
 # Last line: RESULT bare-usb-rx zerocopy_mibs=X copy_mibs=Y ratio=X/Y integrity=ok
@@ -17,7 +17,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${IIO_VM_CACHE:-$HOME/.cache/iio-vm}
-PAIRS=3
+PAIRS=5
 MIB=256
 REVERT=1
 while getopts "p:s:k" opt; do
@@ -94,7 +94,8 @@ zc_zc=$(grep " mode=zerocopy " "$R" | kv zc_blocks | paste -sd+ | bc)
 
 echo "zero-copy: median ${zc_mibs} MiB/s, gadget ${zc_cpu} CPU-s/GiB, blocks zero-copy ${zc_zc}/${zc_total}"
 echo "copy:      median ${cp_mibs} MiB/s, gadget ${cp_cpu} CPU-s/GiB"
-echo "paired ratios (zero-copy/copy): ${pair_ratios}"
+pr_median=$(echo "$pair_ratios" | tr ' ' '\n' | grep . | median)
+echo "paired ratios (zero-copy/copy): ${pair_ratios}(median ${pr_median})"
 if [ "$REVERT" = 1 ]; then
 	S=$RUNS/bare-chain-stock/results.txt
 	echo "unpatched dummy_hcd: $(kv used < "$S" | sed 's/^/used=/') reason=$(kv reason < "$S")" \
