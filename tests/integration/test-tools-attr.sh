@@ -200,10 +200,13 @@ out=$(iio_attr -u local: -c -o ad9361-phy RX_LO frequency)
 out=$(iio_attr -u local: -c -o ad9361-phy voltage0 hardwaregain -7)
 [ "$out" = -7 ] || { echo "FAIL: negative value write printed '$out'"; fail=1; }
 
-# -f: the file's bytes are written as they are.
+# -f: the file's bytes are written as they are. (Emptied first: a fixture file,
+# unlike a sysfs attribute, keeps the tail of a longer previous value.)
 printf 'fdd' > "$tmp/value"
+: > "$phy/ensm_mode"
 out=$(iio_attr -u local: -f -d ad9361-phy ensm_mode "$tmp/value")
 [ "$out" = fdd ] || { echo "FAIL: -f write printed '$out'"; fail=1; }
+cmp -s "$tmp/value" "$phy/ensm_mode" || { echo "FAIL: -f did not write the file's bytes"; fail=1; }
 
 # A failed write (the xml: backend is read-only) says so and fails.
 if iio_attr -u "xml:$src" -d ad9361-phy calib_mode auto > /dev/null 2> "$tmp/err"; then
