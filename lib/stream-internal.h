@@ -74,6 +74,7 @@ struct iio_stream {
 	size_t curr;                   /* the block returned last (or to be dequeued) */
 	bool primed;                   /* first call done */
 	bool app_owns_curr;            /* blocks[curr] is with the application */
+	bool must_dequeue;             /* blocks[curr] was given to the hardware, not back yet */
 };
 
 static inline bool iio_block_is_core(const struct iio_block *block)

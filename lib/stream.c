@@ -135,6 +135,7 @@ static int prime_rx(struct iio_stream *stream)
 	if (ret < 0)
 		return ret;
 	stream->curr = 1 % n;
+	stream->must_dequeue = true;
 	stream->primed = true;
 	return 0;
 }
@@ -164,6 +165,8 @@ const struct iio_block *iio_stream_get_next_block(struct iio_stream *stream)
 			return iio_ptr(ret);
 		stream->app_owns_curr = false;
 		stream->curr = (stream->curr + 1) % stream->nb_blocks;
+		/* TX blocks not sent once yet are free to fill at once. */
+		stream->must_dequeue = stream->blocks[stream->curr]->enqueued;
 	}
 
 	if (!buf_stream->started) {
@@ -172,12 +175,23 @@ const struct iio_block *iio_stream_get_next_block(struct iio_stream *stream)
 			return iio_ptr(ret);
 	}
 
-	/* TX blocks not sent once yet are free to fill at once. */
 	block = stream->blocks[stream->curr];
-	if (block->enqueued) {
-		ret = iio_block_dequeue(block, false);
-		if (ret < 0)
-			return iio_ptr(ret);
+	if (stream->must_dequeue) {
+		/*
+		 * An RX block whose transfer failed for good holds no data:
+		 * give it to the hardware again. A TX one is simply free again.
+		 */
+		if (!block->enqueued && !buf_stream->is_output) {
+			ret = iio_block_enqueue(block, 0, false);
+			if (ret < 0)
+				return iio_ptr(ret);
+		}
+		if (block->enqueued) {
+			ret = iio_block_dequeue(block, false);
+			if (ret < 0)
+				return iio_ptr(ret);
+		}
+		stream->must_dequeue = false;
 	}
 	stream->app_owns_curr = true;
 	return block;
