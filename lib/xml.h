@@ -18,7 +18,7 @@
 #define IIO_XML_MAX_DEVICES 4096u
 #define IIO_XML_MAX_CHANNELS 4096u     /* per device */
 #define IIO_XML_MAX_BUFFERS 256u       /* per device */
-#define IIO_XML_MAX_ATTRS 16384u       /* per attribute list */
+#define IIO_XML_MAX_ATTRS 4096u        /* per attribute list */
 
 /* ---- zstd (lib/xml-compress.c) ------------------------------------------- */
 
