@@ -50,7 +50,7 @@ log "boot 1: patched modules, $PAIRS zero-copy/copy pairs of $MIB MiB"
 if [ "$REVERT" = 1 ]; then
 	log "boot 2: Debian's unpatched dummy_hcd (zero-copy must fall back to copy)"
 	"$HERE/run-vm.sh" -s "$HERE/scenarios/bare-chain.sh" -r "$RUNS/bare-chain-stock" -t 300 \
-		-a "IIO_VM_STOCK_DUMMY_HCD=1 BARE_EXPECT_FALLBACK=1 BARE_MODES=zerocopy BARE_MIB=64 BARE_TX_MIB=0 BARE_EARLY=0" \
+		-a "IIO_VM_STOCK_DUMMY_HCD=1 BARE_EXPECT_FALLBACK=1 BARE_MODES=zerocopy BARE_MIB=64 BARE_TX_MIB=0 BARE_EARLY=0 BARE_ODD=0" \
 		"${bins[@]}"
 fi
 
@@ -60,7 +60,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 	else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 R=$RUNS/bare-chain/results.txt
-grep "^EARLY-IOCTLS" "$R" || true
+grep -E "^(EARLY-IOCTLS|ODD-SIZE)" "$R" || true
 echo "case  mode         host_MiB/s  gadget_CPU-s/GiB  host_CPU-s/GiB  integrity"
 grep "^CASE" "$R" | while read -r line; do
 	hcpu=$(echo " ${line#*HOST}" | kv cpu_s)
@@ -88,6 +88,7 @@ ncase=$(grep -E " mode=(zerocopy|copy) " "$R" | grep -c "integrity=ok")
 [ "$ncase" = $((2 * PAIRS)) ] || integrity=BAD
 grep "^CASE" "$R" | grep -E "dac_errors=[1-9]" && integrity=BAD
 grep -q "^EARLY-IOCTLS.*| ok" "$R" || integrity=BAD
+[ "$(grep -c "^ODD-SIZE.*used=zerocopy integrity=ok" "$R")" = 2 ] || integrity=BAD
 zc_total=$(grep " mode=zerocopy " "$R" | kv blocks | paste -sd+ | bc)
 zc_zc=$(grep " mode=zerocopy " "$R" | kv zc_blocks | paste -sd+ | bc)
 [ "$zc_zc" = "$zc_total" ] || integrity=BAD

@@ -15,7 +15,6 @@ set -euo pipefail
 CACHE=${IIO_VM_CACHE:-$HOME/.cache/iio-vm}
 KVER=${IIO_VM_KVER:-6.12.95+deb12}
 KPKGVER=${IIO_VM_KPKGVER:-6.12.95-1~bpo12+1}
-KSERIES=${KVER%%.[0-9]*+*}        # 6.12
 KSERIES=$(echo "$KVER" | cut -d. -f1,2)
 
 DEBS=$CACHE/debs/$KVER

@@ -52,6 +52,7 @@ static unsigned int nbufs = 4;
 static unsigned int depth = 1;
 static unsigned long long total = 256ULL << 20;
 static const char *ready_file;
+static unsigned int linger_ms;
 
 static char iio_sysfs[512];
 static char reason[256] = "-";
@@ -687,7 +688,9 @@ static void usage(void)
 		"usage: ffs-stream [-m zerocopy|copy|static|zerocopy-tx|copy-tx|early]\n"
 		"                  [-f FFS_DIR] [-d IIO_NAME]\n"
 		"                  [-s BLOCK_BYTES] [-n NBUFS] [-q DEPTH] [-b TOTAL_BYTES]\n"
-		"                  [-r READY_FILE]\n");
+		"                  [-r READY_FILE] [-L LINGER_MS]\n"
+		"  -L  keep the function bound this long after the last transfer (the UDC may\n"
+		"      complete a short last IN transfer before the host has read it)\n");
 	exit(2);
 }
 
@@ -699,7 +702,7 @@ int main(int argc, char **argv)
 	int ep0, ep_in, ep_out, buf_fd = -1, c, ret = 0;
 	double t0, c0, wall, cpu;
 
-	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:L:h")) != -1) {
 		switch (c) {
 		case 'm': mode = optarg; break;
 		case 'f': ffs_dir = optarg; break;
@@ -709,6 +712,7 @@ int main(int argc, char **argv)
 		case 'q': depth = atoi(optarg); break;
 		case 'b': total = strtoull(optarg, NULL, 0); break;
 		case 'r': ready_file = optarg; break;
+		case 'L': linger_ms = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -764,6 +768,8 @@ int main(int argc, char **argv)
 	if (tx && (sysfs_read_ull("sim_pattern_errors") || sysfs_read_ull("sim_words") != total / 2))
 		ret = 1;
 
+	if (linger_ms)
+		usleep(linger_ms * 1000);
 	/* closing the endpoint files detaches the DMABUFs; closing ep0 unbinds */
 	if (buf_fd >= 0)
 		close(buf_fd);
