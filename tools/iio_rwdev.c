@@ -363,7 +363,7 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 	const struct iio_block *block;
 	struct throughput tp;
 	unsigned long long start;
-	size_t block_bytes = 0, nb;
+	size_t block_bytes = 0, nb, want;
 	ssize_t got;
 	int ret = 0;
 
@@ -395,15 +395,13 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 			block_bytes = (size_t)((char *)iio_block_end(block) -
 					       (char *)iio_block_start(block));
 		}
+		want = samples_in(t, block, opts);
 		if (opts->benchmark) {
 			throughput_block(&tp, now_us() - start, block_bytes);
-			t->total_bytes += block_bytes;
-			continue;
-		}
-
-		nb = samples_in(t, block, opts);
-		if (opts->write) {
-			got = input_block(t, (struct iio_block *)block, nb);
+			nb = want;
+			t->total_bytes += nb * t->stream_sample_size;
+		} else if (opts->write) {
+			got = input_block(t, (struct iio_block *)block, want);
 			if (got < 0) {
 				if (got != -EINTR) {
 					ret = (int)got;
@@ -413,6 +411,7 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 			}
 			nb = (size_t)got;
 		} else {
+			nb = want;
 			ret = output_block(t, block, nb);
 			if (ret == -EPIPE || ret == -EINTR) {
 				ret = 0; /* the reader went away, or a signal: a normal end */
@@ -427,11 +426,16 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 
 		if (opts->samples)
 			t->remaining -= nb;
-		if ((opts->samples && !t->remaining) || (opts->write && nb < samples_in(t, block,
-										       opts))) {
-			/* Done: a block being filled still has to go out. */
-			if (opts->write && nb)
+		if ((opts->samples && !t->remaining) || nb < want) {
+			/* Done (-s reached, or end of stdin): the block just filled still has
+			 * to go out, which the next call does. */
+			if (opts->write && nb) {
 				block = iio_stream_get_next_block(stream);
+				if (iio_err(block) && !common_stop_requested()) {
+					ret = iio_err(block);
+					print_error("Unable to push the last block", ret);
+				}
+			}
 			break;
 		}
 	}
