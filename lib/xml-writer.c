@@ -311,9 +311,13 @@ static void put_device(struct xml_writer *w, const struct iio_device *dev)
 	put_attr_list(w, "attribute", &dev->attrs, false, true);
 	put_attr_list(w, "debug-attribute", &dev->debug_attrs, false, true);
 	put_attr_list(w, "event-attribute", &dev->event_attrs, false, true);
-	/* v0.x clients only know <buffer-attribute>: list the sole buffer's attributes. */
+	/*
+	 * v0.x clients only know <buffer-attribute>: list the sole buffer's
+	 * attributes. They carry the values only when <buffer> was left out.
+	 */
 	if (dev->nb_buffers == 1)
-		put_attr_list(w, "buffer-attribute", &dev->buffers[0]->attrs, false, false);
+		put_attr_list(w, "buffer-attribute", &dev->buffers[0]->attrs, false,
+			      !dev->buffers[0]->nb_scan_elements);
 	put(w, "</device>");
 }
 

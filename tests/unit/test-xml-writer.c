@@ -371,6 +371,27 @@ static void test_formats_and_buffers(void)
 	free(xml2);
 	iio_context_destroy(back);
 
+	/* Without <buffer>, the compat list is the only place left for the values. */
+	xml2 = iio_context_xml_generate(ctx, true);
+	CHECK(strstr(xml2, "<device id=\"iio:device1\" name=\"empty-buffers\" >"
+			   "<buffer-attribute name=\"length\" value=\"length\" /></device>"));
+#if WITH_XML_BACKEND
+	{
+		struct iio_xml_values *values;
+		char value[32];
+
+		back = iio_xml_build_context(&fake_local, NULL, xml2, strlen(xml2), &values);
+		CHECK(!iio_err(back));
+		two = iio_context_find_device(back, "iio:device1");
+		CHECK_INT(iio_xml_values_read(values, iio_buffer_find_attr(two->buffers[0], "length"),
+					      value, sizeof(value)), 7);
+		CHECK_STR(value, "length");
+		iio_xml_values_free(values);
+		iio_context_destroy(back);
+	}
+#endif
+	free(xml2);
+
 	/* A second buffer with scan elements after an empty first one keeps its index. */
 	two = iio_context_find_device(ctx, "iio:device1");
 	CHECK(two);
