@@ -12,6 +12,12 @@ gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# This build's tools, not others found further down PATH (e.g. Debian's 0.x ones).
+for tool in iio_info; do
+	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
+		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
+done
+
 if ! compgen -G "$fixtures/*.xml" >/dev/null; then
 	echo "SKIP: no context XML files in $fixtures (set IIO_XML_FIXTURES)"
 	exit 77

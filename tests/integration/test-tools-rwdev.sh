@@ -12,6 +12,12 @@ desc=$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# This build's tools, not others found further down PATH (e.g. Debian's 0.x ones).
+for tool in iio_info iio_readdev iio_writedev iio_rwdev; do
+	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
+		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
+done
+
 if ! iio_info -V | grep -q 'backends:.* local'; then
 	echo "SKIP: the local backend is not built"
 	exit 77
