@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The C enums of <iio/iio.h>, same names and values."""
+
+from enum import IntEnum
+
+
+class ChannelType(IntEnum):
+    """enum iio_chan_type."""
+    IIO_VOLTAGE = 0
+    IIO_CURRENT = 1
+    IIO_POWER = 2
+    IIO_ACCEL = 3
+    IIO_ANGL_VEL = 4
+    IIO_MAGN = 5
+    IIO_LIGHT = 6
+    IIO_INTENSITY = 7
+    IIO_PROXIMITY = 8
+    IIO_TEMP = 9
+    IIO_INCLI = 10
+    IIO_ROT = 11
+    IIO_ANGL = 12
+    IIO_TIMESTAMP = 13
+    IIO_CAPACITANCE = 14
+    IIO_ALTVOLTAGE = 15
+    IIO_CCT = 16
+    IIO_PRESSURE = 17
+    IIO_HUMIDITYRELATIVE = 18
+    IIO_ACTIVITY = 19
+    IIO_STEPS = 20
+    IIO_ENERGY = 21
+    IIO_DISTANCE = 22
+    IIO_VELOCITY = 23
+    IIO_CONCENTRATION = 24
+    IIO_RESISTANCE = 25
+    IIO_PH = 26
+    IIO_UVINDEX = 27
+    IIO_ELECTRICALCONDUCTIVITY = 28
+    IIO_COUNT = 29
+    IIO_INDEX = 30
+    IIO_GRAVITY = 31
+    IIO_POSITIONRELATIVE = 32
+    IIO_PHASE = 33
+    IIO_MASSCONCENTRATION = 34
+    IIO_DELTA_ANGL = 35
+    IIO_DELTA_VELOCITY = 36
+    IIO_COLORTEMP = 37
+    IIO_CHROMATICITY = 38
+    IIO_ATTENTION = 39
+    IIO_ALTCURRENT = 40
+    IIO_COVERAGE = 41
+    IIO_CHAN_TYPE_UNKNOWN = 2147483647
+
+
+class ChannelModifier(IntEnum):
+    """enum iio_modifier."""
+    IIO_NO_MOD = 0
+    IIO_MOD_X = 1
+    IIO_MOD_Y = 2
+    IIO_MOD_Z = 3
+    IIO_MOD_X_AND_Y = 4
+    IIO_MOD_X_AND_Z = 5
+    IIO_MOD_Y_AND_Z = 6
+    IIO_MOD_X_AND_Y_AND_Z = 7
+    IIO_MOD_X_OR_Y = 8
+    IIO_MOD_X_OR_Z = 9
+    IIO_MOD_Y_OR_Z = 10
+    IIO_MOD_X_OR_Y_OR_Z = 11
+    IIO_MOD_LIGHT_BOTH = 12
+    IIO_MOD_LIGHT_IR = 13
+    IIO_MOD_ROOT_SUM_SQUARED_X_Y = 14
+    IIO_MOD_SUM_SQUARED_X_Y_Z = 15
+    IIO_MOD_LIGHT_CLEAR = 16
+    IIO_MOD_LIGHT_RED = 17
+    IIO_MOD_LIGHT_GREEN = 18
+    IIO_MOD_LIGHT_BLUE = 19
+    IIO_MOD_QUATERNION = 20
+    IIO_MOD_TEMP_AMBIENT = 21
+    IIO_MOD_TEMP_OBJECT = 22
+    IIO_MOD_NORTH_MAGN = 23
+    IIO_MOD_NORTH_TRUE = 24
+    IIO_MOD_NORTH_MAGN_TILT_COMP = 25
+    IIO_MOD_NORTH_TRUE_TILT_COMP = 26
+    IIO_MOD_RUNNING = 27
+    IIO_MOD_JOGGING = 28
+    IIO_MOD_WALKING = 29
+    IIO_MOD_STILL = 30
+    IIO_MOD_ROOT_SUM_SQUARED_X_Y_Z = 31
+    IIO_MOD_I = 32
+    IIO_MOD_Q = 33
+    IIO_MOD_CO2 = 34
+    IIO_MOD_VOC = 35
+    IIO_MOD_LIGHT_UV = 36
+    IIO_MOD_LIGHT_DUV = 37
+    IIO_MOD_PM1 = 38
+    IIO_MOD_PM2P5 = 39
+    IIO_MOD_PM4 = 40
+    IIO_MOD_PM10 = 41
+    IIO_MOD_ETHANOL = 42
+    IIO_MOD_H2 = 43
+    IIO_MOD_O2 = 44
+    IIO_MOD_LINEAR_X = 45
+    IIO_MOD_LINEAR_Y = 46
+    IIO_MOD_LINEAR_Z = 47
+    IIO_MOD_PITCH = 48
+    IIO_MOD_YAW = 49
+    IIO_MOD_ROLL = 50
+    IIO_MOD_LIGHT_UVA = 51
+    IIO_MOD_LIGHT_UVB = 52
+    IIO_MOD_RMS = 53
+    IIO_MOD_ACTIVE = 54
+    IIO_MOD_REACTIVE = 55
+    IIO_MOD_APPARENT = 56
+    IIO_MOD_QUATERNION_AXIS = 57
+
+
+class EventType(IntEnum):
+    """enum iio_event_type."""
+    IIO_EV_TYPE_THRESH = 0
+    IIO_EV_TYPE_MAG = 1
+    IIO_EV_TYPE_ROC = 2
+    IIO_EV_TYPE_THRESH_ADAPTIVE = 3
+    IIO_EV_TYPE_MAG_ADAPTIVE = 4
+    IIO_EV_TYPE_CHANGE = 5
+    IIO_EV_TYPE_MAG_REFERENCED = 6
+    IIO_EV_TYPE_GESTURE = 7
+    IIO_EV_TYPE_FAULT = 8
+
+
+class EventDirection(IntEnum):
+    """enum iio_event_direction."""
+    IIO_EV_DIR_EITHER = 0
+    IIO_EV_DIR_RISING = 1
+    IIO_EV_DIR_FALLING = 2
+    IIO_EV_DIR_NONE = 3
+    IIO_EV_DIR_SINGLETAP = 4
+    IIO_EV_DIR_DOUBLETAP = 5
+    IIO_EV_DIR_FAULT_OPENWIRE = 6
+
+
+class HwmonChannelType(IntEnum):
+    """enum hwmon_chan_type."""
+    HWMON_VOLTAGE = 0
+    HWMON_FAN = 1
+    HWMON_PWM = 2
+    HWMON_TEMP = 3
+    HWMON_CURRENT = 4
+    HWMON_POWER = 5
+    HWMON_ENERGY = 6
+    HWMON_HUMIDITY = 7
+    HWMON_INTRUSION = 8
+    HWMON_CHAN_TYPE_UNKNOWN = 2147483647
+
+
+class LogLevel(IntEnum):
+    """enum iio_log_level."""
+    LEVEL_NOLOG = 1
+    LEVEL_ERROR = 2
+    LEVEL_WARNING = 3
+    LEVEL_INFO = 4
+    LEVEL_DEBUG = 5
