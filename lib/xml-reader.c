@@ -26,7 +26,7 @@
 struct xml_reader {
 	const struct iio_context_params *params;
 	struct iio_context *ctx;
-	struct iio_xml_values **values;   /* NULL: value= attributes are ignored */
+	struct iio_xml_values **values; /* NULL: value= attributes are ignored */
 	/* First problem the parser reported. */
 	char parse_error[256];
 	int parse_error_line;
@@ -295,13 +295,15 @@ static int parse_buffer_child(struct xml_reader *r, struct iio_buffer *buf, cons
 		id = prop(node, "id");
 		type = prop(node, "type");
 		if (!id || !type) {
-			xml_err(r, node, "<channel> in buffer %u of device '%s' needs an id and a type",
+			xml_err(r, node,
+				"<channel> in buffer %u of device '%s' needs an id and a type",
 				buf->index, dev->id);
 			goto out;
 		}
 		chn = iio_device_lookup_channel(dev, id, !strcmp(type, "output"));
 		if (!chn) {
-			xml_err(r, node, "buffer %u of device '%s' refers to unknown %s channel '%s'",
+			xml_err(r, node,
+				"buffer %u of device '%s' refers to unknown %s channel '%s'",
 				buf->index, dev->id, type, id);
 			ret = -ENOENT;
 			goto out;
@@ -366,7 +368,7 @@ static int parse_device_attr(struct xml_reader *r, struct iio_device *dev, const
 	}
 
 	if (type == IIO_ATTR_TYPE_BUFFER) {
-		/* Legacy servers: buffer-attribute belongs to buffer 0. Ignored after a <buffer>. */
+		/* Legacy servers: buffer 0's attribute. Ignored after a <buffer>. */
 		ret = 0;
 		if (*seen_buffer)
 			goto out;
@@ -381,9 +383,12 @@ static int parse_device_attr(struct xml_reader *r, struct iio_device *dev, const
 		goto out;
 	}
 
-	list = type == IIO_ATTR_TYPE_DEVICE  ? &dev->attrs :
-	       type == IIO_ATTR_TYPE_DEBUG ? &dev->debug_attrs :
-					     &dev->event_attrs;
+	if (type == IIO_ATTR_TYPE_DEVICE)
+		list = &dev->attrs;
+	else if (type == IIO_ATTR_TYPE_DEBUG)
+		list = &dev->debug_attrs;
+	else
+		list = &dev->event_attrs;
 	ret = check_list_room(r, node, list);
 	if (!ret)
 		ret = iio_device_add_attr(dev, name, NULL, type);
@@ -537,7 +542,8 @@ static int parse_context(struct xml_reader *r, const struct iio_backend *backend
 	}
 	/* The producer's version, when the document says which it is. */
 	if (git)
-		ret = iio_context_set_version(r->ctx, parse_version_number(r, root, "version-major"),
+		ret = iio_context_set_version(r->ctx,
+					      parse_version_number(r, root, "version-major"),
 					      parse_version_number(r, root, "version-minor"), git);
 
 	for (child = root->children; !ret && child; child = child->next) {
@@ -625,8 +631,8 @@ static int build_from_plain(struct xml_reader *r, const struct iio_backend *back
 	doc = read_document(r, xml, len);
 	if (!doc) {
 		if (r->entity_declared)
-			prm_err(r->params, "XML: entity declarations are not allowed in a context "
-				"description\n");
+			prm_err(r->params,
+				"XML: entity declarations are not allowed in a context description\n");
 		else if (r->parse_error[0])
 			prm_err(r->params, "XML line %d: not a well-formed document: %s\n",
 				r->parse_error_line, r->parse_error);

@@ -14,7 +14,7 @@
 struct xml_value {
 	uintptr_t owner;
 	enum iio_attr_type type;
-	unsigned int order;   /* document order: the last of duplicates wins */
+	unsigned int order; /* document order: the last of duplicates wins */
 	char *name, *value;
 };
 

@@ -50,9 +50,9 @@ static const char xml_prolog[] =
 struct xml_writer {
 	char *data;
 	size_t len, cap;
-	bool failed;          /* out of memory: everything after is dropped */
+	bool failed; /* out of memory: everything after is dropped */
 	bool with_values;
-	char *value;          /* scratch for attribute reads (with_values only) */
+	char *value; /* scratch for attribute reads (with_values only) */
 };
 
 static void put_bytes(struct xml_writer *w, const char *src, size_t len)
@@ -115,6 +115,31 @@ static size_t utf8_sequence_len(const unsigned char *s)
 	return n;
 }
 
+/* The reference for characters written escaped, or NULL. */
+static const char *escape_of(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '\'':
+		return "&apos;";
+	case '"':
+		return "&quot;";
+	case '\t':
+		return "&#9;";
+	case '\n':
+		return "&#10;";
+	case '\r':
+		return "&#13;";
+	default:
+		return NULL;
+	}
+}
+
 /*
  * Writes text as an attribute value. Besides the five markup characters,
  * tab/newline/carriage return become character references so a parser gives
@@ -128,29 +153,17 @@ static void put_escaped(struct xml_writer *w, const char *str)
 	const unsigned char *run = s;
 
 	while (*s) {
-		const char *rep = NULL;
+		const char *rep = escape_of(*s);
 		size_t n = 1;
 
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '\'': rep = "&apos;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\t': rep = "&#9;"; break;
-		case '\n': rep = "&#10;"; break;
-		case '\r': rep = "&#13;"; break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
+		if (!rep && (*s < 0x20 || *s == 0x7f)) {
+			rep = "?";
+		} else if (!rep) {
+			n = utf8_sequence_len(s);
+			if (!n) {
 				rep = "?";
-			} else {
-				n = utf8_sequence_len(s);
-				if (!n) {
-					rep = "?";
-					n = 1;
-				}
+				n = 1;
 			}
-			break;
 		}
 		if (rep) {
 			put_bytes(w, (const char *)run, (size_t)(s - run));
@@ -249,8 +262,9 @@ static void put_channel(struct xml_writer *w, const struct iio_channel *chn)
 		put_xml_attr(w, "format", format);
 		if (chn->format.with_scale) {
 			char scale[512];
-			int ret = iio_format_double_c(scale, sizeof(scale), "%f",
-						      chn->format.scale);
+			int ret;
+
+			ret = iio_format_double_c(scale, sizeof(scale), "%f", chn->format.scale);
 
 			if (ret < 0 || (size_t)ret >= sizeof(scale)) {
 				w->failed = true;

@@ -155,7 +155,8 @@ static struct iio_context *xml_create(const struct iio_context_params *params, c
 		len = strlen(args);
 	} else {
 		if (!*args) {
-			prm_err(params, "xml: no file name in the URI (xml:<path> or xml:<?xml ...)\n");
+			prm_err(params,
+				"xml: no file name in the URI (xml:<path> or xml:<?xml ...)\n");
 			return iio_ptr(-EINVAL);
 		}
 		ret = read_file(params, args, &file, &len);
