@@ -197,6 +197,122 @@ static void convert_width_odd(const struct converter *conv, bool inverse, uint8_
 		     count);
 }
 
+/* ---- 16-bit elements: the common SDR case (I/Q pairs, 2 x I/Q) ---------- */
+
+/*
+ * The loops below work on fixed-size chunks: at -O2, GCC only vectorises a
+ * loop whose trip count is a known multiple of the vector length.
+ */
+#define CHUNK 16
+
+/* Element i of 16 bits at the start of a 4- or 8-byte sample. */
+static always_inline uint16_t first16(const uint8_t *src, size_t stride, size_t i)
+{
+	uint64_t word64;
+	uint32_t word32;
+
+	if (stride == 8) {
+		memcpy(&word64, src + 8 * i, 8);
+		return (uint16_t)(HOST_IS_BE ? word64 >> 48 : word64);
+	}
+	memcpy(&word32, src + 4 * i, 4);
+	return (uint16_t)(HOST_IS_BE ? word32 >> 16 : word32);
+}
+
+/*
+ * Gathers 2-byte elements spaced by 4 or 8 bytes through whole-sample loads,
+ * which become vector code. The last element is copied on its own: its
+ * sample may end past the end of the block.
+ */
+static always_inline void gather16_loop(uint8_t *restrict dst, const uint8_t *restrict src,
+					size_t stride, size_t count)
+{
+	size_t i = 0, j, n = count - 1;
+	uint16_t v;
+
+	for (; i + CHUNK <= n; i += CHUNK) {
+		for (j = 0; j < CHUNK; j++) {
+			v = first16(src, stride, i + j);
+			memcpy(dst + 2 * (i + j), &v, 2);
+		}
+	}
+	for (; i < count; i++)
+		memcpy(dst + 2 * i, src + i * stride, 2);
+}
+
+static void gather16(uint8_t *restrict dst, const uint8_t *restrict src, size_t src_stride,
+		     size_t count)
+{
+	if (src_stride == 8)
+		gather16_loop(dst, src, 8, count);
+	else
+		gather16_loop(dst, src, 4, count);
+}
+
+static always_inline uint16_t forward16(uint16_t v, bool swap, bool is_signed, unsigned int up,
+					unsigned int down, unsigned int shift, uint16_t mask)
+{
+	if (swap)
+		v = __builtin_bswap16(v);
+	if (is_signed)
+		return (uint16_t)((int16_t)(uint16_t)(v << up) >> down);
+	return (uint16_t)(v >> shift) & mask;
+}
+
+/* Gathers and converts: one pass over the block, vector code for each variant. */
+static always_inline void demux16_loop(const struct converter *conv, uint8_t *restrict dst,
+				       const uint8_t *restrict src, size_t stride, size_t count,
+				       bool swap, bool is_signed)
+{
+	unsigned int up = 16 - conv->shift - conv->bits, down = 16 - conv->bits;
+	unsigned int shift = conv->shift;
+	uint16_t mask = (uint16_t)((1u << conv->bits) - 1), v;
+	size_t i = 0, j, n = count - 1;
+
+	for (; i + CHUNK <= n; i += CHUNK) {
+		for (j = 0; j < CHUNK; j++) {
+			v = forward16(first16(src, stride, i + j), swap, is_signed, up, down, shift,
+				      mask);
+			memcpy(dst + 2 * (i + j), &v, 2);
+		}
+	}
+	for (; i < count; i++) {
+		memcpy(&v, src + i * stride, 2);
+		v = forward16(v, swap, is_signed, up, down, shift, mask);
+		memcpy(dst + 2 * i, &v, 2);
+	}
+}
+
+static always_inline void demux16_stride(const struct converter *conv, uint8_t *dst,
+					 const uint8_t *src, size_t stride, size_t count)
+{
+	if (conv->swap && conv->is_signed)
+		demux16_loop(conv, dst, src, stride, count, true, true);
+	else if (conv->swap)
+		demux16_loop(conv, dst, src, stride, count, true, false);
+	else if (conv->is_signed)
+		demux16_loop(conv, dst, src, stride, count, false, true);
+	else
+		demux16_loop(conv, dst, src, stride, count, false, false);
+}
+
+/* Demultiplexes one 16-bit channel out of 4- or 8-byte samples. */
+static bool demux16(const struct converter *conv, uint8_t *dst, size_t dst_stride,
+		    const uint8_t *src, size_t src_stride, size_t count)
+{
+	if (conv->width != 2 || conv->repeat != 1 || dst_stride != 2 || !conv->bits ||
+	    (src_stride != 4 && src_stride != 8) || !count ||
+	    !(dst + 2 * count <= src || src + src_stride * count <= dst))
+		return false;
+	if (converter_is_identity(conv))
+		gather16(dst, src, src_stride, count);
+	else if (src_stride == 8)
+		demux16_stride(conv, dst, src, 8, count);
+	else
+		demux16_stride(conv, dst, src, 4, count);
+	return true;
+}
+
 /* ---- Elements wider than 8 bytes: byte arrays, least significant first ---- */
 
 static void to_lsb_first(uint8_t *out, const uint8_t *in, unsigned int width, bool little)
@@ -306,6 +422,11 @@ void iio_copy_samples(void *dst_, size_t dst_stride, const void *src_, size_t sr
 		memmove(dst, src, len * count);
 		return;
 	}
+	if (len == 2 && dst_stride == 2 && (src_stride == 4 || src_stride == 8) && count &&
+	    (dst + 2 * count <= src || src + src_stride * count <= dst)) {
+		gather16(dst, src, src_stride, count);
+		return;
+	}
 	switch (len) {
 	case 2:
 		copy_loop(dst, dst_stride, src, src_stride, 2, count);
@@ -333,6 +454,8 @@ int iio_channel_convert_samples(const struct iio_channel *chn, void *dst, size_t
 	if (!conv.width || !count)
 		return 0;
 
+	if (!inverse && demux16(&conv, dst, dst_stride, src, src_stride, count))
+		return 0;
 	if (converter_is_identity(&conv)) {
 		iio_copy_samples(dst, dst_stride, src, src_stride,
 				 (size_t)conv.width * conv.repeat, count);

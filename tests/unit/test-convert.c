@@ -275,26 +275,55 @@ static void test_round_trips(void)
 	}
 }
 
-/* Strided conversion (the demux path) agrees with element-by-element calls. */
+/*
+ * Strided conversion (the demux path) agrees with element-by-element calls,
+ * for every sample size the 16-bit fast paths take, at every position in the
+ * sample; the block is allocated to its exact size so that a read past its
+ * end shows under ASan.
+ */
 static void test_strided(void)
 {
 	static const char *const formats[] = {
-		"le:s12/16>>4", "be:u16/16>>0", "le:S12/16>>0", "be:s24/32>>8", "le:s48/64>>16",
-		"le:u8/8>>0", "le:s20/24>>4", "be:s12/16X2>>4",
+		"le:s12/16>>4", "be:u16/16>>0", "le:S12/16>>0", "be:s12/16>>4", "le:u12/16>>2",
+		"be:S16/16>>0", "be:s24/32>>8", "le:s48/64>>16", "le:u8/8>>0", "le:s20/24>>4",
+		"be:s12/16X2>>4",
 	};
-	uint8_t block[64 * 16], out[64 * 8], one[16];
-	unsigned int f, i;
+	static const size_t strides[] = { 4, 8, 16, 24 };
+	uint8_t out[100 * 8], one[16];
+	unsigned int f, s, i, count;
+	size_t offset;
 
-	for (i = 0; i < sizeof(block); i++)
-		block[i] = (uint8_t)(i * 37 + 11);
 	for (f = 0; f < ARRAY_SIZE(formats); f++) {
 		struct iio_channel *chn = channel(formats[f]);
 		size_t len = chn->format.length / 8 * chn->format.repeat;
 
-		CHECK_INT(iio_channel_convert_samples(chn, out, len, block + 3, 16, 64, false), 0);
-		for (i = 0; i < 64; i++) {
-			iio_channel_convert(chn, one, block + 3 + 16 * i);
-			CHECK(!memcmp(one, out + i * len, len));
+		for (s = 0; s < ARRAY_SIZE(strides); s++) {
+			size_t stride = strides[s];
+
+			if (len > stride)
+				continue;
+			for (count = 1; count <= 100; count += 33) {
+				uint8_t *block = malloc(stride * count);
+
+				CHECK(block);
+				for (i = 0; i < stride * count; i++)
+					block[i] = (uint8_t)(i * 37 + 11 + f);
+				for (offset = 0; offset + len <= stride; offset += len) {
+					const uint8_t *src = block + offset;
+
+					CHECK_INT(iio_channel_convert_samples(chn, out, len, src, stride,
+									      count, false), 0);
+					for (i = 0; i < count; i++) {
+						iio_channel_convert(chn, one, src + stride * i);
+						CHECK(!memcmp(one, out + i * len, len));
+					}
+					/* Raw demux: the same bytes, unconverted. */
+					iio_copy_samples(out, len, src, stride, len, count);
+					for (i = 0; i < count; i++)
+						CHECK(!memcmp(out + i * len, src + stride * i, len));
+				}
+				free(block);
+			}
 		}
 	}
 }
