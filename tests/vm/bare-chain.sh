@@ -41,7 +41,7 @@ mkdir -p "$BIN"
 make -s -C "$HERE/bare" O="$BIN" >&2
 
 RUNS=$CACHE/runs
-bins=(-b "$BIN/ffs-stream" -b "$BIN/usb-reader")
+bins=(-b "$BIN/ffs-stream" -b "$BIN/usb-reader" -b "$BIN/iio-local")
 
 log "boot 1: patched modules, $PAIRS zero-copy/copy pairs of $MIB MiB"
 "$HERE/run-vm.sh" -s "$HERE/scenarios/bare-chain.sh" -r "$RUNS/bare-chain" -t 900 \
@@ -60,7 +60,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 	else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 R=$RUNS/bare-chain/results.txt
-grep -E "^(EARLY-IOCTLS|ODD-SIZE)" "$R" || true
+grep -E "^(EARLY-IOCTLS|ODD-SIZE|LOCAL)" "$R" || true
 echo "case  mode         host_MiB/s  gadget_CPU-s/GiB  host_CPU-s/GiB  integrity"
 grep "^CASE" "$R" | while read -r line; do
 	hcpu=$(echo " ${line#*HOST}" | kv cpu_s)
@@ -89,6 +89,7 @@ ncase=$(grep -E " mode=(zerocopy|copy) " "$R" | grep -c "integrity=ok")
 grep "^CASE" "$R" | grep -E "dac_errors=[1-9]" && integrity=BAD
 grep -q "^EARLY-IOCTLS.*| ok" "$R" || integrity=BAD
 [ "$(grep -c "^ODD-SIZE.*used=zerocopy integrity=ok" "$R")" = 2 ] || integrity=BAD
+grep -q "^LOCAL mode=cyclic-tx.* ok$" "$R" || integrity=BAD
 zc_total=$(grep " mode=zerocopy " "$R" | kv blocks | paste -sd+ | bc)
 zc_zc=$(grep " mode=zerocopy " "$R" | kv zc_blocks | paste -sd+ | bc)
 [ "$zc_zc" = "$zc_total" ] || integrity=BAD
