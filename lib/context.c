@@ -154,7 +154,8 @@ int iio_context_init(struct iio_context *ctx)
 	unsigned int i, j;
 	int ret;
 
-	qsort(ctx->devices, ctx->nb_devices, sizeof(*ctx->devices), compare_devices);
+	if (ctx->nb_devices) /* qsort() wants a valid pointer even for 0 elements */
+		qsort(ctx->devices, ctx->nb_devices, sizeof(*ctx->devices), compare_devices);
 	for (i = 0; i < ctx->nb_devices; i++)
 		iio_device_sort_channels(ctx->devices[i]);
 

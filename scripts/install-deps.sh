@@ -9,6 +9,7 @@ PACKAGES=(
 	libxml2-dev libusb-1.0-0-dev libzstd-dev libavahi-client-dev libaio-dev
 	python3 python3-pytest
 	libiio-utils
+	mono-mcs mono-runtime libnunit-cil-dev nunit-console
 	valgrind
 )
 
