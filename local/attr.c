@@ -107,7 +107,7 @@ ssize_t local_write_file(const char *path, const void *src, size_t len)
 	} while (ret < 0 && errno == EINTR);
 	if (ret < 0)
 		ret = -errno;
-	else if (ret == 0 && len > 0)
+	else if (ret == 0)
 		ret = -EIO;
 	if (close(fd) < 0 && ret >= 0)
 		ret = -errno;

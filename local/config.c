@@ -95,8 +95,11 @@ void local_add_ini_attrs(struct iio_context *ctx)
 			ctx_perror(ctx, -errno, "Unable to open %s", path);
 		return;
 	}
+	errno = 0;
 	while (getline(&line, &size, file) >= 0)
 		parse_line(ctx, path, ++lineno, line, &in_section);
+	if (ferror(file))
+		ctx_perror(ctx, -errno, "Unable to read %s", path);
 	free(line);
 	fclose(file);
 }

@@ -96,12 +96,13 @@ int local_reg_read(const struct iio_device *dev, uint32_t address, uint32_t *val
 	if ((size_t)len == sizeof(text) - 1)
 		return close_reg_file(fd, -EFBIG);
 	text[len] = '\0';
+	if (len > 0 && text[len - 1] == '\n')
+		text[len - 1] = '\0';
 
-	/* The driver prints "0x%X\n"; anything else is not a register value. */
+	/* The driver prints "0x%X"; anything else is not a register value. */
 	errno = 0;
 	parsed = strtoul(text, &end, 16);
-	if (strncmp(text, "0x", 2) || end == text + 2 || errno || parsed > UINT32_MAX ||
-	    (*end && *end != '\n')) {
+	if (strncmp(text, "0x", 2) || end == text + 2 || errno || parsed > UINT32_MAX || *end) {
 		dev_err(dev, "Unexpected register value '%s' at 0x%x\n", text, address);
 		return close_reg_file(fd, -EIO);
 	}

@@ -16,14 +16,19 @@ struct name_list {
 	char text[NAMES_MAX_LEN + 1];
 	size_t len;
 	unsigned int devices;
+	bool full;
 };
 
 static void append_name(struct name_list *names, const char *name)
 {
 	size_t len = strlen(name), needed = len + (names->len ? 1 : 0);
 
-	if (!len || names->len + needed > NAMES_MAX_LEN)
+	if (!len || names->full)
 		return;
+	if (names->len + needed > NAMES_MAX_LEN) {
+		names->full = true; /* keep the list in order: no shorter name after this */
+		return;
+	}
 	if (names->len)
 		names->text[names->len++] = ',';
 	memcpy(names->text + names->len, name, len + 1);
