@@ -47,9 +47,23 @@ if [ "$rc" != 0 ]; then
 	marker "module load failed (rc=$rc)"
 elif [ -f /share/scenario.sh ]; then
 	marker "scenario start"
+	# IIO_VM_SCENARIO_TIMEOUT (seconds, set by run-vm.sh): kill a hung scenario in time
+	# to collect the kernel log, with the blocked tasks dumped into it
+	if [ "${IIO_VM_SCENARIO_TIMEOUT:-0}" -gt 0 ]; then
+		(
+			sleep "$IIO_VM_SCENARIO_TIMEOUT"
+			marker "scenario timeout after ${IIO_VM_SCENARIO_TIMEOUT}s"
+			echo "TIMEOUT after ${IIO_VM_SCENARIO_TIMEOUT}s" >> "$RESULTS/scenario.log"
+			echo w > /proc/sysrq-trigger
+			ps >> "$RESULTS/scenario.log"
+			kill -9 -1
+		) &
+		watchdog=$!
+	fi
 	(cd /tmp && sh -c '. /usr/lib/iio-vm/guest-lib.sh && . /share/scenario.sh') \
 		> "$RESULTS/scenario.log" 2>&1
 	rc=$?
+	[ -n "${watchdog:-}" ] && kill "$watchdog" 2>/dev/null
 	marker "scenario end rc=$rc"
 else
 	marker "no scenario"

@@ -57,6 +57,14 @@ share=$work/share
 mkdir -p "$share"
 cp "$SCENARIO" "$share/scenario.sh"
 
+# the guest kills a hung scenario a little earlier, so that its kernel log still comes out
+if [ "$TIMEOUT" -gt 60 ]; then
+	guest_timeout=$((TIMEOUT - 30))
+else
+	guest_timeout=$((TIMEOUT / 2))
+fi
+APPEND="IIO_VM_SCENARIO_TIMEOUT=$guest_timeout $APPEND"
+
 log "booting (timeout ${TIMEOUT}s)"
 t0=$(date +%s.%N)
 set +e
