@@ -98,7 +98,8 @@ ssize_t local_write_file(const char *path, const void *src, size_t len)
 	ssize_t ret;
 	int fd;
 
-	fd = open_regular(path, O_WRONLY);
+	/* O_TRUNC, like a shell's ">": sysfs ignores it, plain files get replaced. */
+	fd = open_regular(path, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return fd;
 	/* One write(): sysfs passes each write to the driver as a whole value. */
