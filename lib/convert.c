@@ -197,7 +197,7 @@ static void convert_width_odd(const struct converter *conv, bool inverse, uint8_
 		     count);
 }
 
-/* ---- 16-bit elements: the common SDR case (I/Q pairs, 2 x I/Q) ---------- */
+/* ---- 16- and 32-bit channels out of a block: the common SDR formats ------- */
 
 /*
  * The loops below work on fixed-size chunks: at -O2, GCC only vectorises a
@@ -205,111 +205,137 @@ static void convert_width_odd(const struct converter *conv, bool inverse, uint8_
  */
 #define CHUNK 16
 
-/* Element i of 16 bits at the start of a 4- or 8-byte sample. */
-static always_inline uint16_t first16(const uint8_t *src, size_t stride, size_t i)
+/*
+ * Element i (2 or 4 bytes) at the start of sample i, samples stride bytes
+ * apart: a whole-sample load when the sample is 4 or 8 bytes, which the
+ * compiler turns into vector loads and shuffles.
+ */
+static always_inline uint32_t load_small(const uint8_t *src, size_t stride, size_t i,
+					 unsigned int width)
 {
 	uint64_t word64;
 	uint32_t word32;
+	uint16_t word16;
 
-	if (stride == 8) {
+	if (stride == 8 && width < 8) {
 		memcpy(&word64, src + 8 * i, 8);
-		return (uint16_t)(HOST_IS_BE ? word64 >> 48 : word64);
+		if (HOST_IS_BE)
+			word64 >>= 64 - 8 * width;
+		return width == 2 ? (uint16_t)word64 : (uint32_t)word64;
 	}
-	memcpy(&word32, src + 4 * i, 4);
-	return (uint16_t)(HOST_IS_BE ? word32 >> 16 : word32);
+	if (stride == 4 && width == 2) {
+		memcpy(&word32, src + 4 * i, 4);
+		return (uint16_t)(HOST_IS_BE ? word32 >> 16 : word32);
+	}
+	if (width == 2) {
+		memcpy(&word16, src + stride * i, 2);
+		return word16;
+	}
+	memcpy(&word32, src + stride * i, 4);
+	return word32;
+}
+
+static always_inline void store_small(uint8_t *dst, size_t i, unsigned int width, uint32_t v)
+{
+	uint16_t v16 = (uint16_t)v;
+
+	if (width == 2)
+		memcpy(dst + 2 * i, &v16, 2);
+	else
+		memcpy(dst + 4 * i, &v, 4);
+}
+
+/* forward_value() in the element's own width, for vector code. */
+static always_inline uint32_t forward_small(uint32_t v, unsigned int width, bool swap,
+					    bool is_signed, unsigned int up, unsigned int down,
+					    unsigned int shift, uint32_t mask)
+{
+	uint16_t v16 = (uint16_t)v;
+
+	if (width == 2) {
+		if (swap)
+			v16 = __builtin_bswap16(v16);
+		if (is_signed)
+			return (uint16_t)((int16_t)(uint16_t)(v16 << up) >> down);
+		return (uint16_t)(v16 >> shift) & mask;
+	}
+	if (swap)
+		v = __builtin_bswap32(v);
+	if (is_signed)
+		return (uint32_t)((int32_t)(v << up) >> down);
+	return (v >> shift) & mask;
+}
+
+static always_inline void demux_loop(const struct converter *conv, uint8_t *restrict dst,
+				     const uint8_t *restrict src, size_t stride, size_t count,
+				     unsigned int width, bool convert, bool swap, bool is_signed)
+{
+	unsigned int bits = 8 * width, shift = conv->shift;
+	unsigned int up = bits - conv->shift - conv->bits, down = bits - conv->bits;
+	uint32_t mask = conv->bits >= 32 ? ~0u : (1u << conv->bits) - 1, v;
+	size_t i = 0, j, n = count - 1;
+
+	for (; i + CHUNK <= n; i += CHUNK) {
+		for (j = 0; j < CHUNK; j++) {
+			v = load_small(src, stride, i + j, width);
+			if (convert)
+				v = forward_small(v, width, swap, is_signed, up, down, shift, mask);
+			store_small(dst, i + j, width, v);
+		}
+	}
+	/* The last sample on its own: its whole-sample load could pass the block's end. */
+	for (; i < count; i++) {
+		v = load_small(src + i * stride, width, 0, width);
+		if (convert)
+			v = forward_small(v, width, swap, is_signed, up, down, shift, mask);
+		store_small(dst, i, width, v);
+	}
+}
+
+static always_inline void demux_variants(const struct converter *conv, uint8_t *dst,
+					 const uint8_t *src, size_t stride, size_t count,
+					 unsigned int width)
+{
+	if (converter_is_identity(conv))
+		demux_loop(conv, dst, src, stride, count, width, false, false, false);
+	else if (conv->swap && conv->is_signed)
+		demux_loop(conv, dst, src, stride, count, width, true, true, true);
+	else if (conv->swap)
+		demux_loop(conv, dst, src, stride, count, width, true, true, false);
+	else if (conv->is_signed)
+		demux_loop(conv, dst, src, stride, count, width, true, false, true);
+	else
+		demux_loop(conv, dst, src, stride, count, width, true, false, false);
 }
 
 /*
- * Gathers 2-byte elements spaced by 4 or 8 bytes through whole-sample loads,
- * which become vector code. The last element is copied on its own: its
- * sample may end past the end of the block.
+ * One 16- or 32-bit channel out of samples of 2, 4 or 8 bytes, into a packed
+ * array. Returns false when the case is not one of these.
  */
-static always_inline void gather16_loop(uint8_t *restrict dst, const uint8_t *restrict src,
-					size_t stride, size_t count)
+static bool demux_fast(const struct converter *conv, uint8_t *dst, size_t dst_stride,
+		       const uint8_t *src, size_t src_stride, size_t count)
 {
-	size_t i = 0, j, n = count - 1;
-	uint16_t v;
+	unsigned int width = conv->width;
 
-	for (; i + CHUNK <= n; i += CHUNK) {
-		for (j = 0; j < CHUNK; j++) {
-			v = first16(src, stride, i + j);
-			memcpy(dst + 2 * (i + j), &v, 2);
-		}
-	}
-	for (; i < count; i++)
-		memcpy(dst + 2 * i, src + i * stride, 2);
-}
-
-static void gather16(uint8_t *restrict dst, const uint8_t *restrict src, size_t src_stride,
-		     size_t count)
-{
-	if (src_stride == 8)
-		gather16_loop(dst, src, 8, count);
-	else
-		gather16_loop(dst, src, 4, count);
-}
-
-static always_inline uint16_t forward16(uint16_t v, bool swap, bool is_signed, unsigned int up,
-					unsigned int down, unsigned int shift, uint16_t mask)
-{
-	if (swap)
-		v = __builtin_bswap16(v);
-	if (is_signed)
-		return (uint16_t)((int16_t)(uint16_t)(v << up) >> down);
-	return (uint16_t)(v >> shift) & mask;
-}
-
-/* Gathers and converts: one pass over the block, vector code for each variant. */
-static always_inline void demux16_loop(const struct converter *conv, uint8_t *restrict dst,
-				       const uint8_t *restrict src, size_t stride, size_t count,
-				       bool swap, bool is_signed)
-{
-	unsigned int up = 16 - conv->shift - conv->bits, down = 16 - conv->bits;
-	unsigned int shift = conv->shift;
-	uint16_t mask = (uint16_t)((1u << conv->bits) - 1), v;
-	size_t i = 0, j, n = count - 1;
-
-	for (; i + CHUNK <= n; i += CHUNK) {
-		for (j = 0; j < CHUNK; j++) {
-			v = forward16(first16(src, stride, i + j), swap, is_signed, up, down, shift,
-				      mask);
-			memcpy(dst + 2 * (i + j), &v, 2);
-		}
-	}
-	for (; i < count; i++) {
-		memcpy(&v, src + i * stride, 2);
-		v = forward16(v, swap, is_signed, up, down, shift, mask);
-		memcpy(dst + 2 * i, &v, 2);
-	}
-}
-
-static always_inline void demux16_stride(const struct converter *conv, uint8_t *dst,
-					 const uint8_t *src, size_t stride, size_t count)
-{
-	if (conv->swap && conv->is_signed)
-		demux16_loop(conv, dst, src, stride, count, true, true);
-	else if (conv->swap)
-		demux16_loop(conv, dst, src, stride, count, true, false);
-	else if (conv->is_signed)
-		demux16_loop(conv, dst, src, stride, count, false, true);
-	else
-		demux16_loop(conv, dst, src, stride, count, false, false);
-}
-
-/* Demultiplexes one 16-bit channel out of 4- or 8-byte samples. */
-static bool demux16(const struct converter *conv, uint8_t *dst, size_t dst_stride,
-		    const uint8_t *src, size_t src_stride, size_t count)
-{
-	if (conv->width != 2 || conv->repeat != 1 || dst_stride != 2 || !conv->bits ||
-	    (src_stride != 4 && src_stride != 8) || !count ||
-	    !(dst + 2 * count <= src || src + src_stride * count <= dst))
+	if ((width != 2 && width != 4) || conv->repeat != 1 || dst_stride != width ||
+	    !conv->bits || !count || !(dst + width * count <= src || src + src_stride * count <= dst))
 		return false;
-	if (converter_is_identity(conv))
-		gather16(dst, src, src_stride, count);
-	else if (src_stride == 8)
-		demux16_stride(conv, dst, src, 8, count);
+	/* A packed identity is one memmove: iio_copy_samples() does it. */
+	if (src_stride == width && converter_is_identity(conv))
+		return false;
+
+	if (width == 2 && src_stride == 2)
+		demux_variants(conv, dst, src, 2, count, 2);
+	else if (width == 2 && src_stride == 4)
+		demux_variants(conv, dst, src, 4, count, 2);
+	else if (width == 2 && src_stride == 8)
+		demux_variants(conv, dst, src, 8, count, 2);
+	else if (width == 4 && src_stride == 4)
+		demux_variants(conv, dst, src, 4, count, 4);
+	else if (width == 4 && src_stride == 8)
+		demux_variants(conv, dst, src, 8, count, 4);
 	else
-		demux16_stride(conv, dst, src, 4, count);
+		return false;
 	return true;
 }
 
@@ -422,10 +448,13 @@ void iio_copy_samples(void *dst_, size_t dst_stride, const void *src_, size_t sr
 		memmove(dst, src, len * count);
 		return;
 	}
-	if (len == 2 && dst_stride == 2 && (src_stride == 4 || src_stride == 8) && count &&
-	    (dst + 2 * count <= src || src + src_stride * count <= dst)) {
-		gather16(dst, src, src_stride, count);
-		return;
+	if (len == 2 || len == 4) {
+		struct converter raw = {
+			.width = (unsigned int)len, .repeat = 1, .bits = 8 * (unsigned int)len,
+		};
+
+		if (demux_fast(&raw, dst, dst_stride, src, src_stride, count))
+			return;
 	}
 	switch (len) {
 	case 2:
@@ -454,7 +483,7 @@ int iio_channel_convert_samples(const struct iio_channel *chn, void *dst, size_t
 	if (!conv.width || !count)
 		return 0;
 
-	if (!inverse && demux16(&conv, dst, dst_stride, src, src_stride, count))
+	if (!inverse && demux_fast(&conv, dst, dst_stride, src, src_stride, count))
 		return 0;
 	if (converter_is_identity(&conv)) {
 		iio_copy_samples(dst, dst_stride, src, src_stride,

@@ -285,10 +285,11 @@ static void test_strided(void)
 {
 	static const char *const formats[] = {
 		"le:s12/16>>4", "be:u16/16>>0", "le:S12/16>>0", "be:s12/16>>4", "le:u12/16>>2",
-		"be:S16/16>>0", "be:s24/32>>8", "le:s48/64>>16", "le:u8/8>>0", "le:s20/24>>4",
-		"be:s12/16X2>>4",
+		"be:S16/16>>0", "le:u16/16>>0", "be:s24/32>>8", "le:s32/32>>0", "le:U32/32>>0",
+		"be:u32/32>>0", "le:u20/32>>4", "be:S32/32>>4", "le:s48/64>>16", "le:u8/8>>0",
+		"le:s20/24>>4", "be:s12/16X2>>4",
 	};
-	static const size_t strides[] = { 4, 8, 16, 24 };
+	static const size_t strides[] = { 2, 4, 8, 16, 24 };
 	uint8_t out[100 * 8], one[16];
 	unsigned int f, s, i, count;
 	size_t offset;
