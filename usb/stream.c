@@ -110,6 +110,7 @@ struct iio_usb_stream {
 	struct cursor plan;               /* parse state after everything in flight */
 	bool plan_valid;
 	bool recovering;
+	unsigned int draining;            /* no planning while a drain waits */
 	bool predict_full_block;          /* the server answers with the block size */
 	struct target *targets;
 
@@ -266,6 +267,7 @@ static int feed(struct iio_usb_stream *s, const uint8_t *p, size_t len)
 			n = min_size(HEADER_SIZE - s->hdr_fill, len);
 			memcpy(s->hdr + s->hdr_fill, p, n);
 			s->hdr_fill += (unsigned int)n;
+			s->stats.bytes_copied += n;
 			ret = add_segment(s, p, n, false);
 			if (s->hdr_fill == HEADER_SIZE) {
 				s->hdr_fill = 0;
@@ -418,7 +420,8 @@ static void plan_ahead(struct iio_usb_stream *s)
 {
 	const size_t packet = s->max_packet;
 
-	if (!s->parsing || !s->plan_valid || s->recovering || s->error || s->cancelled)
+	if (!s->parsing || !s->plan_valid || s->recovering || s->draining || s->error ||
+	    s->cancelled)
 		return;
 
 	while (s->nb_data_in_flight < s->max_data_in_flight &&
@@ -560,6 +563,7 @@ struct iio_usb_stream *iio_usb_stream_new(const struct iio_usb_stream_config *cf
 /* Called with the lock held: cancels everything and waits until it is all back. */
 static void drain(struct iio_usb_stream *s)
 {
+	s->draining++;
 	cancel_in_flight(s, s->head);
 	while (s->nb_in_flight) {
 		struct timespec ts;
@@ -571,6 +575,7 @@ static void drain(struct iio_usb_stream *s)
 			prm_dbg(s->cfg.params, "USB %s: waiting for %u cancelled transfers\n",
 				s->name, s->nb_in_flight);
 	}
+	s->draining--;
 }
 
 void iio_usb_stream_free(struct iio_usb_stream *s)
