@@ -81,4 +81,6 @@ grep -i "warning:" "$B/build.log" >&2 || true
 find "$B/tree" -name '*.ko' -exec cp {} "$OUT/" \;
 touch "$B/.built"
 log "built: $(cd "$OUT" && echo *.ko)"
+# keep the three most recent builds
+ls -dt "$CACHE"/build/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 echo "$OUT"
