@@ -296,6 +296,30 @@ static void test_cancel(bool backend_blocks)
 	iio_context_destroy(ctx);
 }
 
+/* After a cancel no core transfer starts, whatever the backend's cancel does. */
+static void test_cancel_without_backend_hook(void)
+{
+	static struct iio_backend_ops ops;
+	static struct iio_backend backend;
+	struct iio_buffer_stream *stream;
+	struct iio_block *block;
+
+	ops = fake_stream_ops;
+	ops.cancel_buffer = NULL;
+	backend = fake_stream_backend;
+	backend.ops = &ops;
+	stream = open_iq(&backend, 150, false);
+	block = new_block(stream, 64);
+	CHECK_INT(iio_buffer_stream_start(stream), 0);
+	CHECK_INT(iio_block_enqueue(block, 0, false), 0);
+	iio_buffer_stream_cancel(stream);
+	CHECK_INT(iio_block_dequeue(block, false), -EBADF);
+	CHECK_INT(hw.io_calls, 0);
+	CHECK(!iio_block_is_enqueued(block));
+	iio_block_destroy(block);
+	close_all(stream);
+}
+
 static void *feed_later(void *arg)
 {
 	(void)arg;
@@ -464,6 +488,7 @@ int main(void)
 	test_nonblock_and_timeout(&fake_stream_backend_no_ready);
 	test_cancel(false);
 	test_cancel(true);
+	test_cancel_without_backend_hook();
 	test_destroy_while_filled();
 	test_core_tx();
 	test_backend_blocks();
