@@ -147,8 +147,12 @@ ssize_t local_read_dev_file(const struct iio_device *dev, const char *relpath, c
 	if (ret < 0)
 		return ret;
 	ret = local_read_file(path, dst, len);
-	if (ret < 0)
-		dev_dbg(dev, "Reading %s failed: %s\n", path, strerror((int)-ret));
+	if (ret < 0) {
+		char err[64];
+
+		iio_strerror((int)-ret, err, sizeof(err));
+		dev_dbg(dev, "Reading %s failed: %s\n", path, err);
+	}
 	return ret;
 }
 
@@ -213,9 +217,12 @@ ssize_t local_read_attr(const struct iio_attr *attr, char *dst, size_t len)
 		return ret;
 	ret = local_read_file(path, dst, len);
 	/* Tools print read errors themselves; keep the path for debugging. */
-	if (ret < 0)
-		dev_dbg(dev, "Reading attribute '%s' from %s failed: %s\n", attr->name, path,
-			strerror((int)-ret));
+	if (ret < 0) {
+		char err[64];
+
+		iio_strerror((int)-ret, err, sizeof(err));
+		dev_dbg(dev, "Reading attribute '%s' from %s failed: %s\n", attr->name, path, err);
+	}
 	return ret;
 }
 

@@ -19,6 +19,10 @@ fail() {
 	failures=$((failures + 1))
 }
 
+if ! grep -q '^#define WITH_LOCAL_BACKEND 1' "$IIO_BUILD_DIR/iio-config.h"; then
+	echo "SKIP: built without the local backend"
+	exit 77
+fi
 for tool in iio_info iio_genxml iio_attr; do
 	if [ "$(command -v $tool || true)" != "$IIO_BUILD_DIR/tools/$tool" ]; then
 		echo "SKIP: $tool is not built in $IIO_BUILD_DIR/tools (the tools are another part of the tree)"

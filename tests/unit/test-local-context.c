@@ -9,6 +9,9 @@
 #include <iio/iio-backend.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "iio-config.h"
+
+#if WITH_LOCAL_BACKEND
 
 static void check_attr_names(const struct iio_channel *chn, const char *const *names,
 			     unsigned int count)
@@ -521,3 +524,13 @@ int main(void)
 	printf("test-local-context: OK\n");
 	return 0;
 }
+
+#else /* !WITH_LOCAL_BACKEND */
+
+int main(void)
+{
+	printf("test-local-context: SKIP (built without the local backend)\n");
+	return 0;
+}
+
+#endif /* WITH_LOCAL_BACKEND */

@@ -9,6 +9,9 @@
 
 #include <fcntl.h>
 #include <time.h>
+#include "iio-config.h"
+
+#if WITH_LOCAL_BACKEND
 
 static const struct iio_context_params quiet = { .log_level = LEVEL_NOLOG };
 
@@ -261,3 +264,13 @@ int main(void)
 	printf("test-local-errors: OK\n");
 	return 0;
 }
+
+#else /* !WITH_LOCAL_BACKEND */
+
+int main(void)
+{
+	printf("test-local-errors: SKIP (built without the local backend)\n");
+	return 0;
+}
+
+#endif /* WITH_LOCAL_BACKEND */

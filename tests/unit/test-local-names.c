@@ -5,6 +5,9 @@
  */
 #include "check.h"
 #include "local/local.h"
+#include "iio-config.h"
+
+#if WITH_LOCAL_BACKEND
 
 static void check_id(const char *file, bool hwmon, const char *expected)
 {
@@ -343,3 +346,13 @@ int main(void)
 	printf("test-local-names: OK\n");
 	return 0;
 }
+
+#else /* !WITH_LOCAL_BACKEND */
+
+int main(void)
+{
+	printf("test-local-names: SKIP (built without the local backend)\n");
+	return 0;
+}
+
+#endif /* WITH_LOCAL_BACKEND */

@@ -6,6 +6,9 @@
 #include "test-local-fixture.h"
 
 #include <fcntl.h>
+#include "iio-config.h"
+
+#if WITH_LOCAL_BACKEND
 
 static const struct iio_context_params quiet = { .log_level = LEVEL_NOLOG };
 
@@ -221,3 +224,13 @@ int main(void)
 	printf("test-local-ops: OK\n");
 	return 0;
 }
+
+#else /* !WITH_LOCAL_BACKEND */
+
+int main(void)
+{
+	printf("test-local-ops: SKIP (built without the local backend)\n");
+	return 0;
+}
+
+#endif /* WITH_LOCAL_BACKEND */
