@@ -251,11 +251,18 @@ void iio_usb_device_close(struct iio_usb_device *dev)
 
 int iio_usb_device_request(struct iio_usb_device *dev, enum iio_usb_request req, uint16_t value)
 {
-	int ret = libusb_control_transfer(dev->hdl, IIO_USB_REQ_TYPE, (uint8_t)req, value,
-					  dev->intf, NULL, 0, IIO_USB_CONTROL_TIMEOUT_MS);
+	int ret;
 
+	/* Unplugged: say it once, not once per pipe being torn down. */
+	if (__atomic_load_n(&dev->gone, __ATOMIC_ACQUIRE))
+		return -ENODEV;
+	ret = libusb_control_transfer(dev->hdl, IIO_USB_REQ_TYPE, (uint8_t)req, value, dev->intf,
+				      NULL, 0, IIO_USB_CONTROL_TIMEOUT_MS);
 	ret = ret < 0 ? iio_usb_error_to_errno(ret) : 0;
-	if (ret && req == IIO_USB_REQ_RESET_PIPES)
+	if (ret == -ENODEV) {
+		__atomic_store_n(&dev->gone, 1, __ATOMIC_RELEASE);
+		prm_err(dev->params, "USB device %s is gone (unplugged?)\n", dev->uri);
+	} else if (ret && req == IIO_USB_REQ_RESET_PIPES)
 		prm_perror(dev->params, ret, "USB request RESET_PIPES failed on %s", dev->uri);
 	else if (ret)
 		prm_perror(dev->params, ret, "USB request %s for pipe %u failed on %s%s",

@@ -238,6 +238,7 @@ struct iio_usb_device {
 	pthread_t cancel_thread;
 	bool cancel_thread_running;
 	int stopping;
+	int gone;                        /* atomic: a request saw the device unplugged */
 	bool dev_mem_logged;
 	struct iio_usb_block_mem *blocks; /* under lock */
 	char uri[32];
