@@ -43,7 +43,10 @@ static const struct iio_backend_ops bench_ops = {
 };
 
 static const struct iio_backend bench_backend = {
-	.name = "bench", .uri_prefix = "bench:", .ops = &bench_ops, .default_timeout_ms = 1000,
+	.name = "bench",
+	.uri_prefix = "bench:",
+	.ops = &bench_ops,
+	.default_timeout_ms = 1000,
 };
 
 static double min_seconds = 0.5;
@@ -144,7 +147,7 @@ static ssize_t copy_sample(const struct iio_channel *chn, void *src, size_t byte
 
 static void run_foreach(struct job *job)
 {
-	struct sink sink = { .job = job };
+	struct sink sink = {.job = job};
 
 	if (iio_block_foreach_sample(job->block, job->mask, copy_sample, &sink) <= 0)
 		abort();
@@ -241,7 +244,7 @@ int main(int argc, char **argv)
 	struct iio_context *ctx;
 	struct iio_device *dev;
 	struct iio_buffer *buf;
-	struct job job = { 0 }, copy = { 0 };
+	struct job job = {0}, copy = {0};
 	double memcpy_mibs;
 	unsigned int i;
 	int arg;

@@ -18,9 +18,9 @@
 
 /* How a thread takes part in moving core blocks. */
 enum pump_mode {
-	PUMP_WAIT,      /* blocking dequeue: wait for other threads, block in I/O */
-	PUMP_NONBLOCK,  /* non-blocking dequeue: never wait */
-	PUMP_TRY,       /* enqueue/start: block in I/O, but do not wait for another thread */
+	PUMP_WAIT,     /* blocking dequeue: wait for other threads, block in I/O */
+	PUMP_NONBLOCK, /* non-blocking dequeue: never wait */
+	PUMP_TRY,      /* enqueue/start: block in I/O, but do not wait for another thread */
 };
 
 static const struct iio_backend_ops *stream_ops(const struct iio_buffer_stream *stream)
@@ -55,8 +55,10 @@ struct iio_block *iio_buffer_stream_create_block(struct iio_buffer_stream *strea
 	int ret;
 
 	if (size < stream->sample_size) {
-		dev_err(dev, "Unable to create a block of %zu bytes on buffer %u: smaller than "
-			"one sample (%zu bytes)\n", size, stream->buf->index, stream->sample_size);
+		dev_err(dev,
+			"Unable to create a block of %zu bytes on buffer %u: smaller than "
+			"one sample (%zu bytes)\n",
+			size, stream->buf->index, stream->sample_size);
 		return iio_ptr(-EINVAL);
 	}
 	if (atomic_load(&stream->cancelled)) {
@@ -92,9 +94,10 @@ struct iio_block *iio_buffer_stream_create_block(struct iio_buffer_stream *strea
 
 	if (!block->pdata) {
 		if (stream->is_output ? !ops->writebuf : !ops->readbuf) {
-			dev_err(dev, "Unable to create a block on buffer %u: the %s backend "
-				"provides neither blocks nor read/write I/O\n", stream->buf->index,
-				stream->buf->dev->ctx->backend->name);
+			dev_err(dev,
+				"Unable to create a block on buffer %u: the %s backend "
+				"provides neither blocks nor read/write I/O\n",
+				stream->buf->index, stream->buf->dev->ctx->backend->name);
 			free(block);
 			return iio_ptr(-ENOSYS);
 		}
@@ -253,7 +256,8 @@ static int core_enqueue(struct iio_block *block, size_t bytes_used, bool cyclic)
 
 	if (cyclic) {
 		if (!stream->warned_cyclic)
-			dev_warn(block_dev(block), "buffer %u: cyclic mode needs blocks the "
+			dev_warn(block_dev(block),
+				 "buffer %u: cyclic mode needs blocks the "
 				 "backend provides (DMABUF); this block is sent once\n",
 				 block_buf_index(block));
 		stream->warned_cyclic = true;
@@ -283,13 +287,17 @@ int iio_block_enqueue(struct iio_block *block, size_t bytes_used, bool cyclic)
 	if (!bytes_used)
 		bytes_used = block->size;
 	if (bytes_used > block->size) {
-		dev_err(dev, "Unable to enqueue a block of buffer %u: %zu bytes used, more than "
-			"its %zu bytes\n", block_buf_index(block), bytes_used, block->size);
+		dev_err(dev,
+			"Unable to enqueue a block of buffer %u: %zu bytes used, more than "
+			"its %zu bytes\n",
+			block_buf_index(block), bytes_used, block->size);
 		return -EINVAL;
 	}
 	if (cyclic && !stream->is_output) {
-		dev_err(dev, "Unable to enqueue a block of buffer %u: cyclic mode is for output "
-			"buffers\n", block_buf_index(block));
+		dev_err(dev,
+			"Unable to enqueue a block of buffer %u: cyclic mode is for output "
+			"buffers\n",
+			block_buf_index(block));
 		return -EINVAL;
 	}
 	if (block->enqueued) {

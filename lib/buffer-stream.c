@@ -26,8 +26,8 @@ static int compute_layout(struct iio_buffer_stream *stream)
 	long prev_index = -1;
 	unsigned int i, n = 0;
 
-	stream->channels = calloc(dev->nb_channels ? dev->nb_channels : 1,
-				  sizeof(*stream->channels));
+	stream->channels =
+		calloc(dev->nb_channels ? dev->nb_channels : 1, sizeof(*stream->channels));
 	if (!stream->channels)
 		return -ENOMEM;
 
@@ -91,15 +91,18 @@ struct iio_buffer_stream *iio_buffer_open(struct iio_buffer *buf,
 	ops = dev->ctx->backend->ops;
 
 	if (!mask || mask->words != (dev->nb_channels + 31) / 32) {
-		dev_err(dev, "Unable to open buffer %u: the channels mask was not made for this "
-			"device (%u words, expected %u)\n", buf->index, mask ? mask->words : 0,
-			(dev->nb_channels + 31) / 32);
+		dev_err(dev,
+			"Unable to open buffer %u: the channels mask was not made for this "
+			"device (%u words, expected %u)\n",
+			buf->index, mask ? mask->words : 0, (dev->nb_channels + 31) / 32);
 		return iio_ptr(-EINVAL);
 	}
 	sample_size = iio_device_get_sample_size(dev, mask);
 	if (sample_size <= 0) {
-		dev_err(dev, "Unable to open buffer %u: no channel with samples is enabled in "
-			"the mask\n", buf->index);
+		dev_err(dev,
+			"Unable to open buffer %u: no channel with samples is enabled in "
+			"the mask\n",
+			buf->index);
 		return iio_ptr(-EINVAL);
 	}
 	if (!ops->open_buffer) {

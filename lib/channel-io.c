@@ -18,8 +18,8 @@ static size_t sample_bytes(const struct iio_channel *chn)
  * Where chn's first sample is in block and how many of its samples fit both
  * the block and len bytes; 0 when the channel is not in the block's stream.
  */
-static size_t channel_span(const struct iio_channel *chn, const struct iio_block *block,
-			   size_t len, uint8_t **first)
+static size_t channel_span(const struct iio_channel *chn, const struct iio_block *block, size_t len,
+			   uint8_t **first)
 {
 	const struct iio_buffer_stream *stream = block->stream;
 	size_t offset = iio_buffer_stream_channel_offset(stream, chn);

@@ -22,11 +22,11 @@
 #define always_inline inline __attribute__((always_inline))
 
 struct converter {
-	unsigned int width;     /* bytes per element */
-	unsigned int repeat;    /* elements per sample */
-	bool swap;              /* the sample's byte order is not the host's */
+	unsigned int width;  /* bytes per element */
+	unsigned int repeat; /* elements per sample */
+	bool swap;	     /* the sample's byte order is not the host's */
 	bool is_signed;
-	unsigned int shift;     /* right shift of the raw value */
+	unsigned int shift; /* right shift of the raw value */
 	/* Value bits left after the shift (0: nothing left, the value is 0). */
 	unsigned int bits;
 };
@@ -37,8 +37,10 @@ static int converter_init(const struct iio_channel *chn, struct converter *conv)
 	unsigned int width = fmt->length / 8, room;
 
 	if (width > MAX_ELEMENT_BYTES) {
-		chn_err(chn, "Unable to convert samples: %u-byte elements are larger than the "
-			"%u bytes supported\n", width, MAX_ELEMENT_BYTES);
+		chn_err(chn,
+			"Unable to convert samples: %u-byte elements are larger than the "
+			"%u bytes supported\n",
+			width, MAX_ELEMENT_BYTES);
 		return -EINVAL;
 	}
 	conv->width = width;
@@ -91,8 +93,7 @@ static always_inline uint64_t load_element(const uint8_t *src, unsigned int widt
 }
 
 /* Stores the low width bytes of value; swap: in the other byte order. */
-static always_inline void store_element(uint8_t *dst, unsigned int width, uint64_t value,
-					bool swap)
+static always_inline void store_element(uint8_t *dst, unsigned int width, uint64_t value, bool swap)
 {
 	uint16_t v16;
 	uint32_t v32;
@@ -162,26 +163,27 @@ static always_inline void convert_loop(const struct converter *conv, unsigned in
 					      inverse_value(load_element(s, width, false), conv),
 					      conv->swap);
 			else
-				store_element(d, width,
-					      forward_value(load_element(s, width, conv->swap), conv),
-					      false);
+				store_element(
+					d, width,
+					forward_value(load_element(s, width, conv->swap), conv),
+					false);
 		}
 	}
 }
 
 /* One function per common width, with the single-element case unrolled. */
-#define DEFINE_CONVERT_WIDTH(w)                                                          \
-	static void convert_width_##w(const struct converter *conv, bool inverse,       \
-				      uint8_t *dst, size_t dst_stride, const uint8_t *src, \
-				      size_t src_stride, size_t count)                     \
-	{                                                                                \
-		if (conv->repeat == 1 && inverse)                                        \
-			convert_loop(conv, w, 1, true, dst, dst_stride, src, src_stride, count); \
-		else if (conv->repeat == 1)                                              \
-			convert_loop(conv, w, 1, false, dst, dst_stride, src, src_stride, count); \
-		else                                                                     \
-			convert_loop(conv, w, conv->repeat, inverse, dst, dst_stride, src,  \
-				     src_stride, count);                                     \
+#define DEFINE_CONVERT_WIDTH(w)                                                                    \
+	static void convert_width_##w(const struct converter *conv, bool inverse, uint8_t *dst,    \
+				      size_t dst_stride, const uint8_t *src, size_t src_stride,    \
+				      size_t count)                                                \
+	{                                                                                          \
+		if (conv->repeat == 1 && inverse)                                                  \
+			convert_loop(conv, w, 1, true, dst, dst_stride, src, src_stride, count);   \
+		else if (conv->repeat == 1)                                                        \
+			convert_loop(conv, w, 1, false, dst, dst_stride, src, src_stride, count);  \
+		else                                                                               \
+			convert_loop(conv, w, conv->repeat, inverse, dst, dst_stride, src,         \
+				     src_stride, count);                                           \
 	}
 
 DEFINE_CONVERT_WIDTH(1)
@@ -317,8 +319,8 @@ static bool demux_fast(const struct converter *conv, uint8_t *dst, size_t dst_st
 {
 	unsigned int width = conv->width;
 
-	if ((width != 2 && width != 4) || conv->repeat != 1 || dst_stride != width ||
-	    !conv->bits || !count || !(dst + width * count <= src || src + src_stride * count <= dst))
+	if ((width != 2 && width != 4) || conv->repeat != 1 || dst_stride != width || !conv->bits ||
+	    !count || !(dst + width * count <= src || src + src_stride * count <= dst))
 		return false;
 	/* A packed identity is one memmove: iio_copy_samples() does it. */
 	if (src_stride == width && converter_is_identity(conv))
@@ -450,7 +452,9 @@ void iio_copy_samples(void *dst_, size_t dst_stride, const void *src_, size_t sr
 	}
 	if (len == 2 || len == 4) {
 		struct converter raw = {
-			.width = (unsigned int)len, .repeat = 1, .bits = 8 * (unsigned int)len,
+			.width = (unsigned int)len,
+			.repeat = 1,
+			.bits = 8 * (unsigned int)len,
 		};
 
 		if (demux_fast(&raw, dst, dst_stride, src, src_stride, count))
@@ -486,8 +490,8 @@ int iio_channel_convert_samples(const struct iio_channel *chn, void *dst, size_t
 	if (!inverse && demux_fast(&conv, dst, dst_stride, src, src_stride, count))
 		return 0;
 	if (converter_is_identity(&conv)) {
-		iio_copy_samples(dst, dst_stride, src, src_stride,
-				 (size_t)conv.width * conv.repeat, count);
+		iio_copy_samples(dst, dst_stride, src, src_stride, (size_t)conv.width * conv.repeat,
+				 count);
 		return 0;
 	}
 	switch (conv.width) {

@@ -26,31 +26,31 @@
 /* A channel of the stream's samples, in device order. */
 struct iio_stream_channel {
 	const struct iio_channel *chn;
-	size_t offset;                 /* byte offset inside a sample */
+	size_t offset; /* byte offset inside a sample */
 };
 
 struct iio_buffer_stream {
 	struct iio_buffer *buf;
-	struct iio_buffer_stream_pdata *pdata;     /* owned by the backend */
-	struct iio_channels_mask *mask;            /* effective mask, after open_buffer */
+	struct iio_buffer_stream_pdata *pdata; /* owned by the backend */
+	struct iio_channels_mask *mask;	       /* effective mask, after open_buffer */
 	size_t sample_size;
 	/* Channels of the effective mask (sharing an index included), device order. */
 	struct iio_stream_channel *channels;
 	unsigned int nb_channels;
 	bool is_output;
 	bool started;
-	bool cyclic;                   /* a cyclic block has been enqueued */
-	bool has_blocks;               /* a block was created once (start needs one) */
-	bool closing;                  /* closed by the application, freed with the last block */
+	bool cyclic;	 /* a cyclic block has been enqueued */
+	bool has_blocks; /* a block was created once (start needs one) */
+	bool closing;	 /* closed by the application, freed with the last block */
 	atomic_bool cancelled;
 	unsigned int nb_live_blocks;
-	size_t core_block_size;        /* size of the last core block created, 0 if none */
+	size_t core_block_size; /* size of the last core block created, 0 if none */
 
 	/* Core blocks: the FIFO of enqueued blocks. lock protects what follows. */
 	pthread_mutex_t lock;
-	pthread_cond_t idle;           /* signalled when busy goes back to NULL */
+	pthread_cond_t idle; /* signalled when busy goes back to NULL */
 	struct iio_block *queue_head, *queue_tail;
-	struct iio_block *busy;        /* block some thread moves data for, without the lock */
+	struct iio_block *busy; /* block some thread moves data for, without the lock */
 	bool warned_cyclic;
 };
 
@@ -59,22 +59,22 @@ struct iio_block {
 	struct iio_block_pdata *pdata; /* backend block, or NULL for a core block */
 	void *data;
 	size_t size;
-	size_t bytes_used;             /* of the last enqueue */
+	size_t bytes_used; /* of the last enqueue */
 	bool enqueued;
 	/* Core blocks only, under stream->lock. */
-	size_t done;                   /* bytes moved so far */
-	bool completed;                /* all moved, waiting for its dequeue */
-	struct iio_block *next;        /* FIFO link */
+	size_t done;		/* bytes moved so far */
+	bool completed;		/* all moved, waiting for its dequeue */
+	struct iio_block *next; /* FIFO link */
 };
 
 struct iio_stream {
 	struct iio_buffer_stream *buf_stream;
 	struct iio_block **blocks;
 	size_t nb_blocks;
-	size_t curr;                   /* the block returned last (or to be dequeued) */
-	bool primed;                   /* first call done */
-	bool app_owns_curr;            /* blocks[curr] is with the application */
-	bool must_dequeue;             /* blocks[curr] was given to the hardware, not back yet */
+	size_t curr;	    /* the block returned last (or to be dequeued) */
+	bool primed;	    /* first call done */
+	bool app_owns_curr; /* blocks[curr] is with the application */
+	bool must_dequeue;  /* blocks[curr] was given to the hardware, not back yet */
 };
 
 static inline bool iio_block_is_core(const struct iio_block *block)
@@ -131,7 +131,7 @@ iio_hidden int iio_channel_convert_samples(const struct iio_channel *chn, void *
 					   size_t count, bool inverse);
 
 /* Copies count samples of len bytes between two strided layouts (may overlap). */
-iio_hidden void iio_copy_samples(void *dst, size_t dst_stride, const void *src,
-				 size_t src_stride, size_t len, size_t count);
+iio_hidden void iio_copy_samples(void *dst, size_t dst_stride, const void *src, size_t src_stride,
+				 size_t len, size_t count);
 
 #endif /* IIO_LIB_STREAM_INTERNAL_H */

@@ -55,8 +55,10 @@ struct iio_stream *iio_buffer_create_stream(struct iio_buffer *buffer, size_t nb
 	stream->buf_stream = buf_stream;
 
 	if (samples_count > SIZE_MAX / buf_stream->sample_size) {
-		dev_err(buffer->dev, "Unable to create a stream on buffer %u: %zu samples do not "
-			"fit in memory\n", buffer->index, samples_count);
+		dev_err(buffer->dev,
+			"Unable to create a stream on buffer %u: %zu samples do not "
+			"fit in memory\n",
+			buffer->index, samples_count);
 		ret = -EINVAL;
 		goto err_close;
 	}

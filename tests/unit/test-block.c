@@ -11,8 +11,8 @@
 
 /* Two 16-bit channels: 4-byte samples. */
 static const struct fake_channel iq[] = {
-	{ "voltage0", 0, "le:s16/16>>0" },
-	{ "voltage1", 1, "le:s16/16>>0" },
+	{"voltage0", 0, "le:s16/16>>0"},
+	{"voltage1", 1, "le:s16/16>>0"},
 };
 
 static struct iio_context *ctx;
@@ -53,9 +53,11 @@ static struct iio_block *new_block(struct iio_buffer_stream *stream, size_t size
 
 static void test_open_errors(void)
 {
-	static const struct iio_backend_ops no_stream_ops = { 0 };
+	static const struct iio_backend_ops no_stream_ops = {0};
 	static const struct iio_backend no_stream = {
-		.name = "nostream", .uri_prefix = "nostream:", .ops = &no_stream_ops,
+		.name = "nostream",
+		.uri_prefix = "nostream:",
+		.ops = &no_stream_ops,
 	};
 	struct iio_channels_mask *wide, *empty;
 	struct iio_buffer_stream *stream;
@@ -103,9 +105,9 @@ static void test_open_errors(void)
 static void test_widened_mask(void)
 {
 	static const struct fake_channel chans[] = {
-		{ "voltage0", 0, "le:s16/16>>0" },
-		{ "voltage1", 1, "le:s16/16>>0" },
-		{ "timestamp", 2, "le:s64/64>>0" },
+		{"voltage0", 0, "le:s16/16>>0"},
+		{"voltage1", 1, "le:s16/16>>0"},
+		{"timestamp", 2, "le:s64/64>>0"},
 	};
 	const struct iio_device *dev;
 	struct iio_buffer_stream *stream;
@@ -126,7 +128,8 @@ static void test_widened_mask(void)
 	CHECK_INT(iio_err(iio_buffer_stream_create_block(stream, 15)), -EINVAL);
 	block = new_block(stream, 16);
 	CHECK((char *)iio_block_first(block, iio_device_get_channel(dev, 2)) -
-	      (char *)iio_block_start(block) == 8);
+		      (char *)iio_block_start(block) ==
+	      8);
 	CHECK(iio_block_first(block, iio_device_get_channel(dev, 1)) == iio_block_end(block));
 	iio_block_destroy(block);
 	close_all(stream);
@@ -248,7 +251,7 @@ static void *dequeue_thread(void *arg)
 static void test_cancel(bool backend_blocks)
 {
 	struct iio_buffer_stream *stream;
-	struct dequeuer a = { 0 }, b = { 0 };
+	struct dequeuer a = {0}, b = {0};
 	pthread_t ta, tb;
 	double t0;
 
@@ -332,7 +335,7 @@ static void *feed_later(void *arg)
 static void test_destroy_while_filled(void)
 {
 	struct iio_buffer_stream *stream = open_iq(&fake_stream_backend, 2000, false);
-	struct dequeuer d = { 0 };
+	struct dequeuer d = {0};
 	struct iio_block *first = new_block(stream, 400);
 	pthread_t t, feeder;
 

@@ -37,16 +37,16 @@ struct fake_block {
 static struct fake_hw {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int timeout_ms;              /* the context's */
+	int timeout_ms; /* the context's */
 
 	/* Knobs. */
-	bool provide_blocks;         /* create_block: backend blocks, else -ENOSYS */
+	bool provide_blocks; /* create_block: backend blocks, else -ENOSYS */
 	bool with_io_ready;
-	size_t max_io;               /* readbuf/writebuf move at most this per call */
-	size_t rx_available;         /* bytes the device has produced and not read */
-	size_t tx_space;             /* bytes the device can take */
-	unsigned int blocks_ready;   /* backend blocks the hardware may complete */
-	int widen_bit;               /* open_buffer force-enables this channel (-1: none) */
+	size_t max_io;		   /* readbuf/writebuf move at most this per call */
+	size_t rx_available;	   /* bytes the device has produced and not read */
+	size_t tx_space;	   /* bytes the device can take */
+	unsigned int blocks_ready; /* backend blocks the hardware may complete */
+	int widen_bit;		   /* open_buffer force-enables this channel (-1: none) */
 	int open_error, create_block_error;
 
 	/* What happened. */
@@ -278,8 +278,8 @@ static ssize_t fake_io_ready(struct iio_buffer_stream_pdata *pdata)
 	return ret;
 }
 
-static struct iio_block_pdata *fake_create_block(struct iio_buffer_stream_pdata *pdata,
-						 size_t size, void **data)
+static struct iio_block_pdata *fake_create_block(struct iio_buffer_stream_pdata *pdata, size_t size,
+						 void **data)
 {
 	struct fake_block *b;
 
@@ -428,10 +428,10 @@ struct fake_channel {
  * channels given, all scan elements of buffer 0 (direction from output).
  */
 static inline struct iio_context *fake_context(const struct iio_backend *backend, int timeout_ms,
-					bool output, const struct fake_channel *chans,
-					unsigned int nb)
+					       bool output, const struct fake_channel *chans,
+					       unsigned int nb)
 {
-	struct iio_context_params params = { .timeout_ms = timeout_ms };
+	struct iio_context_params params = {.timeout_ms = timeout_ms};
 	struct iio_context *ctx;
 	struct iio_device *dev;
 	struct iio_buffer *buf;
@@ -443,12 +443,12 @@ static inline struct iio_context *fake_context(const struct iio_backend *backend
 	CHECK(!iio_err(ctx));
 	dev = iio_context_add_device(ctx, "iio:device0", "fake-adc", NULL);
 	CHECK(!iio_err(dev));
-	buf = iio_device_add_buffer(dev, 0, output ? IIO_BUFFER_DIRECTION_OUT
-						   : IIO_BUFFER_DIRECTION_IN);
+	buf = iio_device_add_buffer(dev, 0,
+				    output ? IIO_BUFFER_DIRECTION_OUT : IIO_BUFFER_DIRECTION_IN);
 	CHECK(!iio_err(buf));
 	for (i = 0; i < nb; i++) {
-		struct iio_channel *chn = iio_device_add_channel(dev, chans[i].id, output,
-								 chans[i].index);
+		struct iio_channel *chn =
+			iio_device_add_channel(dev, chans[i].id, output, chans[i].index);
 
 		CHECK(!iio_err(chn));
 		CHECK_INT(iio_data_format_parse(&chn->format, chans[i].format), 0);
@@ -467,7 +467,8 @@ static inline struct iio_buffer *fake_buffer(const struct iio_context *ctx)
 /* A mask with every scan element of the device enabled. */
 static inline struct iio_channels_mask *mask_all(const struct iio_device *dev)
 {
-	struct iio_channels_mask *mask = iio_create_channels_mask(iio_device_get_channels_count(dev));
+	struct iio_channels_mask *mask =
+		iio_create_channels_mask(iio_device_get_channels_count(dev));
 	unsigned int i;
 
 	CHECK(mask);
@@ -486,7 +487,7 @@ static inline double now_ms(void)
 
 static inline void sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 
 	nanosleep(&ts, NULL);
 }

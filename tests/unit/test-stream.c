@@ -9,8 +9,8 @@
 #include <pthread.h>
 
 static const struct fake_channel iq[] = {
-	{ "voltage0", 0, "le:s16/16>>0" },
-	{ "voltage1", 1, "le:s16/16>>0" },
+	{"voltage0", 0, "le:s16/16>>0"},
+	{"voltage1", 1, "le:s16/16>>0"},
 };
 
 #define NB_BLOCKS 4
@@ -193,7 +193,7 @@ static void *get_thread(void *arg)
 
 static void test_cancel(void)
 {
-	struct getter g = { 0 };
+	struct getter g = {0};
 	pthread_t t;
 	double t0;
 
