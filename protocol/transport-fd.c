@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The fd transport: TCP sockets (iiod's connections, the ip: backend) and
+ * plain fds. Every wait is a poll() on the fd and a cancel eventfd, so that
+ * cancelling (from any thread or a signal handler) unblocks it.
+ */
+#include "transport.h"
+#include "wire.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Read-ahead of socket line reads. */
+#define LINE_BUFFER_SIZE 4096
+
+struct fd_transport {
+	struct iiod_transport base;
+	int fd_in, fd_out;
+	int cancel_fd;
+	atomic_bool cancelled;         /* set with the eventfd; checked without a syscall */
+	bool is_socket;
+	/* Bytes read ahead by read_line, served first by every later read. */
+	char *ahead;
+	size_t ahead_pos, ahead_len;
+};
+
+static struct fd_transport *to_fd(struct iiod_transport *t)
+{
+	return (struct fd_transport *)t;
+}
+
+static bool is_cancelled(struct fd_transport *ft)
+{
+	return atomic_load(&ft->cancelled);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Waits until fd is ready for events; 0, -ETIMEDOUT, -EBADF (cancelled) or -errno. */
+static int wait_fd(struct fd_transport *ft, int fd, short events, int timeout_ms)
+{
+	struct pollfd pfds[2] = {
+		{ .fd = fd, .events = events },
+		{ .fd = ft->cancel_fd, .events = POLLIN },
+	};
+	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	int ret, wait = timeout_ms;
+
+	for (;;) {
+		ret = poll(pfds, 2, wait);
+		if (ret < 0 && errno == EINTR) {
+			if (timeout_ms > 0) {
+				wait = (int)(deadline - now_ms());
+				if (wait < 0)
+					wait = 0;
+			}
+			continue;
+		}
+		if (ret < 0)
+			return -errno;
+		if (pfds[1].revents)
+			return -EBADF;
+		if (ret == 0)
+			return -ETIMEDOUT;
+		/* Errors and hang-ups are reported by the read/write that follows. */
+		return 0;
+	}
+}
+
+static ssize_t raw_read(struct fd_transport *ft, void *dst, size_t len, int timeout_ms)
+{
+	ssize_t ret;
+	int err;
+
+	for (;;) {
+		if (ft->is_socket)
+			ret = recv(ft->fd_in, dst, len, MSG_DONTWAIT);
+		else
+			ret = read(ft->fd_in, dst, len);
+		if (ret > 0)
+			return ret;
+		if (ret == 0)
+			return -EPIPE;
+		if (errno == EINTR)
+			continue;
+		if (errno == ECONNRESET || errno == ENOTCONN)
+			return -EPIPE;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (timeout_ms == 0)
+			return -ETIMEDOUT;
+		err = wait_fd(ft, ft->fd_in, POLLIN, timeout_ms);
+		if (err)
+			return err;
+	}
+}
+
+static ssize_t fd_read(struct iiod_transport *t, void *dst, size_t len, int timeout_ms)
+{
+	struct fd_transport *ft = to_fd(t);
+
+	if (!len)
+		return 0;
+	if (is_cancelled(ft))
+		return -EBADF;
+	if (ft->ahead_pos < ft->ahead_len) {
+		size_t n = ft->ahead_len - ft->ahead_pos;
+
+		if (n > len)
+			n = len;
+		memcpy(dst, ft->ahead + ft->ahead_pos, n);
+		ft->ahead_pos += n;
+		return (ssize_t)n;
+	}
+	return raw_read(ft, dst, len, timeout_ms);
+}
+
+static ssize_t fd_writev(struct iiod_transport *t, const struct iovec *iov, unsigned int count,
+			 int timeout_ms)
+{
+	struct fd_transport *ft = to_fd(t);
+	struct iovec local[IIOD_MAX_ELEMENTS];
+	struct iovec *vec = local;
+	size_t total = 0, done = 0;
+	unsigned int i, n = 0;
+	ssize_t ret;
+	int err;
+
+	if (count > IIOD_MAX_ELEMENTS)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		local[n++] = iov[i];
+		total += iov[i].iov_len;
+	}
+
+	while (done < total) {
+		if (is_cancelled(ft))
+			return -EBADF;
+		if (ft->is_socket) {
+			struct msghdr msg = { .msg_iov = vec, .msg_iovlen = n };
+
+			ret = sendmsg(ft->fd_out, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		} else {
+			ret = writev(ft->fd_out, vec, (int)n);
+		}
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN)
+				return -EPIPE;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -errno;
+			if (timeout_ms == 0)
+				return -ETIMEDOUT;
+			err = wait_fd(ft, ft->fd_out, POLLOUT, timeout_ms);
+			if (err)
+				return err;
+			continue;
+		}
+		done += (size_t)ret;
+		/* Skip what went out, possibly in the middle of an element. */
+		while (n && (size_t)ret >= vec->iov_len) {
+			ret -= (ssize_t)vec->iov_len;
+			vec++;
+			n--;
+		}
+		if (n && ret) {
+			vec->iov_base = (char *)vec->iov_base + ret;
+			vec->iov_len -= (size_t)ret;
+		}
+	}
+	return (ssize_t)total;
+}
+
+/* Sockets: fill the read-ahead buffer and take the line from it. */
+static ssize_t socket_read_line(struct fd_transport *ft, char *dst, size_t len, int timeout_ms)
+{
+	size_t copied = 0;
+	ssize_t ret;
+
+	if (!ft->ahead) {
+		ft->ahead = malloc(LINE_BUFFER_SIZE);
+		if (!ft->ahead)
+			return -ENOMEM;
+	}
+	for (;;) {
+		char *start = ft->ahead + ft->ahead_pos;
+		size_t avail = ft->ahead_len - ft->ahead_pos;
+		char *nl = memchr(start, '\n', avail);
+		size_t n = nl ? (size_t)(nl - start) + 1 : avail;
+
+		if (copied + n > len)
+			return -EFBIG;
+		memcpy(dst + copied, start, n);
+		copied += n;
+		ft->ahead_pos += n;
+		if (nl)
+			return (ssize_t)copied;
+
+		ft->ahead_pos = ft->ahead_len = 0;
+		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms);
+		if (ret < 0)
+			return ret;
+		ft->ahead_len = (size_t)ret;
+	}
+}
+
+/* Other fds: one byte at a time, never past the '\n'. */
+static ssize_t byte_read_line(struct fd_transport *ft, char *dst, size_t len, int timeout_ms)
+{
+	size_t copied = 0;
+	ssize_t ret;
+
+	while (copied < len) {
+		ret = raw_read(ft, dst + copied, 1, timeout_ms);
+		if (ret < 0)
+			return ret;
+		if (dst[copied++] == '\n')
+			return (ssize_t)copied;
+	}
+	return -EFBIG;
+}
+
+static ssize_t fd_read_line(struct iiod_transport *t, char *dst, size_t len, int timeout_ms)
+{
+	struct fd_transport *ft = to_fd(t);
+
+	if (is_cancelled(ft))
+		return -EBADF;
+	if (ft->is_socket)
+		return socket_read_line(ft, dst, len, timeout_ms);
+	return byte_read_line(ft, dst, len, timeout_ms);
+}
+
+static void fd_cancel(struct iiod_transport *t)
+{
+	struct fd_transport *ft = to_fd(t);
+	uint64_t one = 1;
+
+	atomic_store(&ft->cancelled, true);
+	/* write() is async-signal-safe; an eventfd stays readable once written. */
+	if (write(ft->cancel_fd, &one, sizeof(one)) < 0) {
+		/* Only fails when the counter would overflow: it is already set. */
+	}
+}
+
+static void fd_destroy(struct iiod_transport *t)
+{
+	struct fd_transport *ft = to_fd(t);
+
+	if (ft->fd_out != ft->fd_in)
+		close(ft->fd_out);
+	close(ft->fd_in);
+	close(ft->cancel_fd);
+	free(ft->ahead);
+	free(ft);
+}
+
+static const struct iiod_transport_ops fd_transport_ops = {
+	.read = fd_read,
+	.writev = fd_writev,
+	.read_line = fd_read_line,
+	.cancel = fd_cancel,
+	.destroy = fd_destroy,
+};
+
+struct iiod_transport *iiod_fd_transport_new(int fd_in, int fd_out, bool is_socket)
+{
+	struct fd_transport *ft;
+	int flags;
+
+	ft = calloc(1, sizeof(*ft));
+	if (!ft)
+		return iio_ptr(-ENOMEM);
+	ft->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ft->cancel_fd < 0) {
+		int err = -errno;
+
+		free(ft);
+		return iio_ptr(err);
+	}
+	if (!is_socket) {
+		/* Plain fds: non-blocking, so that poll() alone decides when to wait. */
+		flags = fcntl(fd_in, F_GETFL);
+		if (flags >= 0)
+			fcntl(fd_in, F_SETFL, flags | O_NONBLOCK);
+		flags = fcntl(fd_out, F_GETFL);
+		if (flags >= 0)
+			fcntl(fd_out, F_SETFL, flags | O_NONBLOCK);
+	}
+	atomic_init(&ft->cancelled, false);
+	ft->base.ops = &fd_transport_ops;
+	ft->fd_in = fd_in;
+	ft->fd_out = fd_out;
+	ft->is_socket = is_socket;
+	return &ft->base;
+}
+
+/* ---- Helpers over any transport ----------------------------------------- */
+
+int iiod_read_all(struct iiod_transport *t, void *dst, size_t len, int timeout_ms)
+{
+	char *p = dst;
+	ssize_t ret;
+
+	while (len) {
+		ret = t->ops->read(t, p, len, timeout_ms);
+		if (ret < 0)
+			return (int)ret;
+		p += ret;
+		len -= (size_t)ret;
+	}
+	return 0;
+}
+
+int iiod_write_all(struct iiod_transport *t, const void *src, size_t len, int timeout_ms)
+{
+	struct iovec iov = { .iov_base = (void *)src, .iov_len = len };
+	ssize_t ret = t->ops->writev(t, &iov, 1, timeout_ms);
+
+	return ret < 0 ? (int)ret : 0;
+}
+
+int iiod_discard(struct iiod_transport *t, uint64_t len, int timeout_ms)
+{
+	char buf[4096];
+	ssize_t ret;
+
+	while (len) {
+		size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+
+		ret = t->ops->read(t, buf, n, timeout_ms);
+		if (ret < 0)
+			return (int)ret;
+		len -= (uint64_t)ret;
+	}
+	return 0;
+}
+
+int iiod_write_int_line(struct iiod_transport *t, long value, int timeout_ms)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%li\n", value);
+
+	return iiod_write_all(t, buf, (size_t)len, timeout_ms);
+}
+
+int iiod_read_int_line(struct iiod_transport *t, long *value, int timeout_ms)
+{
+	char line[1024];
+	ssize_t ret;
+
+	/* Empty lines before the number are skipped. */
+	do {
+		ret = t->ops->read_line(t, line, sizeof(line), timeout_ms);
+		if (ret < 0)
+			return ret == -EFBIG ? -EINVAL : (int)ret;
+	} while (ret == 1 || (ret == 2 && line[0] == '\r'));
+	return iiod_parse_int_line(line, (size_t)ret, value);
+}
