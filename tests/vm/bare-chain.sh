@@ -61,7 +61,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 R=$RUNS/bare-chain/results.txt
 grep -E "^(EARLY-IOCTLS|ODD-SIZE|LOCAL)" "$R" || true
-echo "case  mode         host_MiB/s  gadget_CPU-s/GiB  host_CPU-s/GiB  integrity"
+echo "case  mode         host_MiB/s  gadget_CPU-s/GiB  host_CPU-s/GiB  guest_CPU-s/GiB  integrity"
 grep "^CASE" "$R" | while read -r line; do
 	hcpu=$(echo " ${line#*HOST}" | kv cpu_s)
 	hbytes=$(echo " ${line#*HOST}" | kv bytes)
@@ -69,16 +69,20 @@ grep "^CASE" "$R" | while read -r line; do
 	case $line in
 	*dac_errors=*) integ="$integ dac_errors=$(echo "$line" | kv dac_errors)" ;;
 	esac
-	printf "%-5s %-12s %10s  %16s  %14.3f  %s\n" \
+	printf "%-5s %-12s %10s  %16s  %14.3f  %15s  %s\n" \
 		"$(echo "$line" | kv n)" "$(echo "$line" | kv used)" "$(echo "$line" | kv mibs)" \
-		"$(echo "$line" | kv cpu_s_per_gib)" "$(echo "$hcpu * 1073741824 / $hbytes" | bc -l)" \
-		"$integ"
+		"$(echo "$line" | sed -n 's/.* cpu_s_per_gib=\([^ ]*\) .*HOST.*/\1/p')" \
+		"$(echo "$hcpu * 1073741824 / $hbytes" | bc -l)" \
+		"$(echo "$line" | kv guest_cpu_s_per_gib)" "$integ"
 done
 
 zc_mibs=$(grep "used=zerocopy " "$R" | kv mibs | median)
 cp_mibs=$(grep " mode=copy " "$R" | kv mibs | median)
-zc_cpu=$(grep "used=zerocopy " "$R" | kv cpu_s_per_gib | median)
-cp_cpu=$(grep " mode=copy " "$R" | kv cpu_s_per_gib | median)
+gcpu() { sed -n 's/.* cpu_s_per_gib=\([^ ]*\) .*HOST.*/\1/p'; }
+zc_cpu=$(grep "used=zerocopy " "$R" | gcpu | median)
+cp_cpu=$(grep " mode=copy " "$R" | gcpu | median)
+zc_gcpu=$(grep "used=zerocopy " "$R" | kv guest_cpu_s_per_gib | median)
+cp_gcpu=$(grep " mode=copy " "$R" | kv guest_cpu_s_per_gib | median)
 # paired ratios: case 2i-1 (zero-copy) against case 2i (copy)
 pair_ratios=$(grep -E " mode=(zerocopy|copy) " "$R" | kv mibs | paste - - |
 	awk '{ printf "%.2f ", $1 / $2 }')
@@ -94,8 +98,8 @@ zc_total=$(grep " mode=zerocopy " "$R" | kv blocks | paste -sd+ | bc)
 zc_zc=$(grep " mode=zerocopy " "$R" | kv zc_blocks | paste -sd+ | bc)
 [ "$zc_zc" = "$zc_total" ] || integrity=BAD
 
-echo "zero-copy: median ${zc_mibs} MiB/s, gadget ${zc_cpu} CPU-s/GiB, blocks zero-copy ${zc_zc}/${zc_total}"
-echo "copy:      median ${cp_mibs} MiB/s, gadget ${cp_cpu} CPU-s/GiB"
+echo "zero-copy: median ${zc_mibs} MiB/s, gadget ${zc_cpu} CPU-s/GiB, whole guest ${zc_gcpu} CPU-s/GiB, blocks zero-copy ${zc_zc}/${zc_total}"
+echo "copy:      median ${cp_mibs} MiB/s, gadget ${cp_cpu} CPU-s/GiB, whole guest ${cp_gcpu} CPU-s/GiB"
 pr_median=$(echo "$pair_ratios" | tr ' ' '\n' | grep . | median)
 echo "paired ratios (zero-copy/copy): ${pair_ratios}(median ${pr_median})"
 if [ "$REVERT" = 1 ]; then

@@ -40,6 +40,11 @@
 #                                       WARNING:, BUG:, Oops or Call Trace
 #   vm_result KEY=VALUE...              append a line to $VM_RESULTS/results.txt
 #   vm_cpu_seconds PID                  utime+stime of a running process, in seconds
+#   vm_cpu_mark                         prints a mark (uptime and idle time) for vm_cpu_busy
+#   vm_cpu_busy MARK                    whole-guest busy CPU-seconds since MARK
+#                                       (ncpus x wall - idle; includes softirq and kworkers,
+#                                       which per-process figures miss or misattribute)
+#   vm_usb_uri                          libiio URI of the enumerated gadget: usb:BUS.ADDR.0
 
 VM_GADGET=/sys/kernel/config/usb_gadget/g1
 VM_FFS_NAME=iio
@@ -224,4 +229,22 @@ vm_result() {
 vm_cpu_seconds() {
 	# fields 14 and 15 of /proc/PID/stat (after the parenthesised command name)
 	awk -v hz=100 '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
+vm_cpu_mark() {
+	echo "$(cut -d' ' -f1 /proc/uptime) $(awk '/^cpu / { print $5 + $6 }' /proc/stat)"
+}
+
+vm_cpu_busy() {
+	local now
+
+	now=$(vm_cpu_mark)
+	echo "$1 $now $(nproc)" | awk '{ printf "%.3f\n", $5 * ($3 - $1) - ($4 - $2) / 100 }'
+}
+
+vm_usb_uri() {
+	local d=${VM_USB_DEVICE:-}
+
+	[ -n "$d" ] || d=$(vm_wait_usb_device) || return 1
+	echo "usb:$(cat "$d/busnum").$(cat "$d/devnum").0"
 }

@@ -53,6 +53,7 @@ static unsigned int depth = 1;
 static unsigned long long total = 256ULL << 20;
 static const char *ready_file;
 static unsigned int linger_ms;
+static const char *done_file;
 
 static char iio_sysfs[512];
 static char reason[256] = "-";
@@ -688,9 +689,11 @@ static void usage(void)
 		"usage: ffs-stream [-m zerocopy|copy|static|zerocopy-tx|copy-tx|early]\n"
 		"                  [-f FFS_DIR] [-d IIO_NAME]\n"
 		"                  [-s BLOCK_BYTES] [-n NBUFS] [-q DEPTH] [-b TOTAL_BYTES]\n"
-		"                  [-r READY_FILE] [-L LINGER_MS]\n"
+		"                  [-r READY_FILE] [-L LINGER_MS] [-W DONE_FILE]\n"
 		"  -L  keep the function bound this long after the last transfer (the UDC may\n"
-		"      complete a short last IN transfer before the host has read it)\n");
+		"      complete a short last IN transfer before the host has read it)\n"
+		"  -W  keep it bound until DONE_FILE exists (at most 30 s), e.g. created by\n"
+		"      the host side once it has read everything\n");
 	exit(2);
 }
 
@@ -702,7 +705,7 @@ int main(int argc, char **argv)
 	int ep0, ep_in, ep_out, buf_fd = -1, c, ret = 0;
 	double t0, c0, wall, cpu;
 
-	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:L:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:L:W:h")) != -1) {
 		switch (c) {
 		case 'm': mode = optarg; break;
 		case 'f': ffs_dir = optarg; break;
@@ -713,6 +716,7 @@ int main(int argc, char **argv)
 		case 'b': total = strtoull(optarg, NULL, 0); break;
 		case 'r': ready_file = optarg; break;
 		case 'L': linger_ms = atoi(optarg); break;
+		case 'W': done_file = optarg; break;
 		default: usage();
 		}
 	}
@@ -770,6 +774,12 @@ int main(int argc, char **argv)
 
 	if (linger_ms)
 		usleep(linger_ms * 1000);
+	if (done_file) {
+		int i;
+
+		for (i = 0; i < 3000 && access(done_file, F_OK); i++)
+			usleep(10000);
+	}
 	/* closing the endpoint files detaches the DMABUFs; closing ep0 unbinds */
 	if (buf_fd >= 0)
 		close(buf_fd);

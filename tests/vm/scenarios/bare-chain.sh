@@ -55,11 +55,14 @@ for mode in $modes; do
 	n=$((n + 1))
 	vm_ffs_start_server sh -c "ffs-stream -m $mode -b $bytes > /tmp/g.out 2> /tmp/g.err" ||
 		{ cat /tmp/g.err; exit 1; }
+	mark=$(vm_cpu_mark)
 	usb-reader $hostargs -b "$bytes" > /tmp/h.out 2> /tmp/h.err
 	hrc=$?
 	wait "$VM_SERVER_PID"
 	grc=$?
-	line="CASE n=$n $(cat /tmp/g.out) $(cat /tmp/h.out)"
+	busy=$(vm_cpu_busy "$mark")
+	guest_cpu=$(awk -v b="$busy" -v n="$bytes" 'BEGIN { printf "%.3f", b * 1073741824 / n }')
+	line="CASE n=$n $(cat /tmp/g.out) $(cat /tmp/h.out) guest_cpu_s_per_gib=$guest_cpu"
 	echo "$line"
 	vm_result "$line"
 	vm_gadget_unbind
@@ -78,13 +81,16 @@ for mode in $modes; do
 done
 
 # odd sizes: a last block below one packet goes through dummy_hcd's FIFO emulation,
-# which completes it before the host reads it, hence the linger before unbinding
+# which completes it before the host reads it: the server stays bound until the host is done
 if [ "${BARE_ODD:-1}" = 1 ] && [ "${BARE_EXPECT_FALLBACK:-0}" != 1 ]; then
 	for b in 64 $((3 * 1048576 + 32)); do
-		vm_ffs_start_server sh -c "ffs-stream -m zerocopy -b $b -L 500 > /tmp/g.out 2> /tmp/g.err" ||
+		rm -f /tmp/host-done
+		vm_ffs_start_server sh -c \
+			"ffs-stream -m zerocopy -b $b -W /tmp/host-done > /tmp/g.out 2> /tmp/g.err" ||
 			{ cat /tmp/g.err; exit 1; }
 		usb-reader -b "$b" > /tmp/h.out 2> /tmp/h.err
 		hrc=$?
+		touch /tmp/host-done
 		wait "$VM_SERVER_PID"
 		grc=$?
 		line="ODD-SIZE bytes=$b $(cut -d' ' -f3 /tmp/g.out) $(grep -o 'integrity=[a-zA-Z]*' /tmp/h.out)"
