@@ -113,6 +113,13 @@ static struct iio_channel *channel_for_file(struct iio_device *dev, const char *
 	return chn;
 }
 
+static bool ends_with(const char *str, const char *suffix)
+{
+	size_t len = strlen(str), suffix_len = strlen(suffix);
+
+	return len >= suffix_len && !strcmp(str + len - suffix_len, suffix);
+}
+
 static int read_channel_label(struct iio_channel *chn, const char *filename)
 {
 	char label[256];
@@ -155,7 +162,8 @@ static int sort_device_files(struct device_builder *b, const struct local_dir_li
 		if (ret < 0)
 			return ret;
 		name = local_channel_attr_name(filename, chn->id, b->hwmon);
-		if (!strcmp(name, "label"))
+		/* "in_voltage0_label", "in_voltage0_vccint_label", "temp1_label" */
+		if (ends_with(name, "_label") || !strcmp(name, "label"))
 			ret = read_channel_label(chn, filename);
 		else
 			ret = add_pending_attr(b, chn, filename, name);

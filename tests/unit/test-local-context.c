@@ -325,6 +325,12 @@ static void test_xadc(const struct iio_context *ctx)
 		CHECK_INT(iio_channel_get_data_format(chn)->shift, 4);
 		CHECK(!iio_channel_get_data_format(chn)->is_signed);
 	}
+	/* A label file with the extended name in it. */
+	chn = find_channel(dev, "vccbram", false);
+	CHECK_STR(iio_channel_get_label(chn), "BRAM supply");
+	CHECK(iio_channel_find_attr(chn, "label") == NULL);
+	CHECK(iio_channel_get_label(find_channel(dev, "vccint", false)) == NULL);
+
 	chn = find_channel(dev, "vccint", false);
 	CHECK_STR(iio_channel_get_id(chn), "voltage0");
 	check_value(iio_channel_find_attr(chn, "raw"), "1365");
