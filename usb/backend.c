@@ -213,7 +213,7 @@ static struct iio_context *usb_create(const struct iio_context_params *params, c
 	if (ret)
 		return iio_ptr(ret);
 
-	timeout = iio_resolve_timeout(params->timeout_ms, IIO_USB_DEFAULT_TIMEOUT_MS);
+	timeout = iio_resolve_timeout(params ? params->timeout_ms : 0, IIO_USB_DEFAULT_TIMEOUT_MS);
 	if (timeout == -EINVAL)
 		return iio_ptr(-EINVAL);
 

@@ -152,7 +152,11 @@ int iio_usb_device_open(const struct iio_context_params *params, const struct ii
 
 	if (!dev)
 		return -ENOMEM;
-	dev->params = params;
+	if (params) {
+		dev->params_copy = *params;
+		dev->params = &dev->params_copy;
+	}
+	params = dev->params;
 	dev->bus = uri->bus;
 	dev->address = uri->address;
 	dev->intf = uri->intf;

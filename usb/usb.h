@@ -221,7 +221,8 @@ struct iio_usb_pipe {
 };
 
 struct iio_usb_device {
-	const struct iio_context_params *params;
+	const struct iio_context_params *params; /* &params_copy, or NULL: defaults */
+	struct iio_context_params params_copy;
 	libusb_context *usb;
 	libusb_device_handle *hdl;
 	struct iio_usb_events events;
@@ -247,7 +248,7 @@ struct iio_usb_device {
 
 /*
  * Opens usb:BUS.ADDR.INTF, claims the interface, checks its layout, starts
- * the event and cancel threads. params must outlive the device.
+ * the event and cancel threads. params (may be NULL) is copied.
  */
 iio_hidden int iio_usb_device_open(const struct iio_context_params *params,
 				   const struct iio_usb_uri *uri, struct iio_usb_device **out);
