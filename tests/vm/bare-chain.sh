@@ -8,10 +8,12 @@
 # A second boot with Debian's unpatched dummy_hcd checks that zero-copy is refused
 # (and why) while the copy path still delivers intact data.
 #
-# usage: bare-chain.sh [-p PAIRS] [-s MIB] [-k]
+# usage: bare-chain.sh [-p PAIRS] [-s MIB] [-k] [-x]
 #   -p PAIRS  zero-copy/copy pairs (default 5)
 #   -s MIB    MiB per case (default 256)
 #   -k        skip the unpatched-UDC (revert) boot
+#   -x        also boot with Debian's unpatched usb_f_fs and show that a DMABUF ioctl
+#             before the bind oopses it (the guest is expected to die)
 # Last line: RESULT bare-usb-rx zerocopy_mibs=X copy_mibs=Y ratio=X/Y integrity=ok
 set -euo pipefail
 
@@ -20,12 +22,14 @@ CACHE=${IIO_VM_CACHE:-$HOME/.cache/iio-vm}
 PAIRS=5
 MIB=256
 REVERT=1
-while getopts "p:s:k" opt; do
+OOPS_DEMO=0
+while getopts "p:s:kx" opt; do
 	case $opt in
 	p) PAIRS=$OPTARG ;;
 	s) MIB=$OPTARG ;;
 	k) REVERT=0 ;;
-	*) sed -n '3,15p' "$0" >&2; exit 2 ;;
+	x) OOPS_DEMO=1 ;;
+	*) sed -n '3,17p' "$0" >&2; exit 2 ;;
 	esac
 done
 
@@ -52,6 +56,22 @@ if [ "$REVERT" = 1 ]; then
 	"$HERE/run-vm.sh" -s "$HERE/scenarios/bare-chain.sh" -r "$RUNS/bare-chain-stock" -t 300 \
 		-a "IIO_VM_STOCK_DUMMY_HCD=1 BARE_EXPECT_FALLBACK=1 BARE_MODES=zerocopy BARE_MIB=64 BARE_TX_MIB=0 BARE_EARLY=0 BARE_ODD=0" \
 		"${bins[@]}"
+fi
+
+oops_demo=skipped
+if [ "$OOPS_DEMO" = 1 ]; then
+	log "boot 3: Debian's unpatched usb_f_fs, DMABUF ioctls before the bind (expect an oops)"
+	demo=$(mktemp)
+	printf 'vm_gadget_create || exit 1\nffs-stream -m early\n' > "$demo"
+	if "$HERE/run-vm.sh" -s "$demo" -r "$RUNS/bare-chain-stock-ffs" -t 120 \
+		-a "IIO_VM_STOCK_F_FS=1" "${bins[@]}" > /dev/null 2>&1; then
+		oops_demo="no-oops(unexpected)"
+	elif grep -q "BUG: kernel NULL pointer dereference" "$RUNS/bare-chain-stock-ffs/console.log"; then
+		oops_demo="oops(as-expected)"
+	else
+		oops_demo="failed-otherwise"
+	fi
+	rm -f "$demo"
 fi
 
 # ------------------------------------------------------------------ report
@@ -109,6 +129,8 @@ if [ "$REVERT" = 1 ]; then
 	grep -q "used=copy.*reason=FUNCTIONFS_DMABUF_ATTACH" "$S" || integrity=BAD
 	grep -q "integrity=ok" "$S" || integrity=BAD
 fi
+[ "$OOPS_DEMO" = 1 ] && echo "unpatched usb_f_fs, DMABUF ioctls before bind: $oops_demo" \
+	"(console: $RUNS/bare-chain-stock-ffs/console.log)"
 echo "total wall time: $(($(date +%s) - t_start)) s"
 ratio=$(echo "scale=2; $zc_mibs / $cp_mibs" | bc)
 echo "RESULT bare-usb-rx zerocopy_mibs=$zc_mibs copy_mibs=$cp_mibs ratio=$ratio integrity=$integrity"

@@ -97,6 +97,7 @@ if [ ! -f "$BASE" ]; then
 	done
 	cp "$KMODS"/modules.order "$KMODS"/modules.builtin* "$st/lib/modules/$KREL/" 2>/dev/null || true
 	xz -dc "$KMODS/kernel/drivers/usb/gadget/udc/dummy_hcd.ko.xz" > "$st/lib/iio-vm/stock/dummy_hcd.ko"
+	xz -dc "$KMODS/kernel/drivers/usb/gadget/function/usb_f_fs.ko.xz" > "$st/lib/iio-vm/stock/usb_f_fs.ko"
 	cp "$MODDIR"/*.ko "$st/lib/modules/$KREL/extra/"
 	depmod -b "$st" "$KREL"
 

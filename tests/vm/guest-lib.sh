@@ -10,12 +10,14 @@
 #                          file written there is copied back ($VM_RESULTS points to it)
 #   /lib/modules/$(uname -r)/extra   the bench's own modules (patched dummy_hcd, usb_f_fs,
 #                          industrialio-buffer-dma, iio_sim_dma)
-#   /lib/iio-vm/stock/     stock Debian dummy_hcd.ko, for the "unpatched UDC" cases
+#   /lib/iio-vm/stock/     stock Debian dummy_hcd.ko and usb_f_fs.ko, for the "unpatched" cases
 #   /usr/lib/iio-vm/       this library
 #   /dev/iio_ffs           FunctionFS mount point of the "iio" function (vm_gadget_create)
 #
 # Environment (kernel command line words VAR=value, or set before calling)
 #   IIO_VM_STOCK_DUMMY_HCD=1   load Debian's unpatched dummy_hcd (no scatter-gather)
+#   IIO_VM_STOCK_F_FS=1        load Debian's unpatched usb_f_fs (oopses on DMABUF
+#                              TRANSFER/DETACH while unbound)
 #   IIO_VM_HIGH_SPEED=1        dummy_hcd without super speed (high speed only)
 #   IIO_VM_SIM_RATE=N          iio_sim_dma sampling_frequency at load (0 = unthrottled)
 #
@@ -80,7 +82,12 @@ vm_load_modules() {
 	else
 		insmod "$VM_EXTRA/dummy_hcd.ko" is_high_speed=$hs is_super_speed=$ss || return 1
 	fi
-	insmod "$VM_EXTRA/usb_f_fs.ko" || return 1
+	if [ "${IIO_VM_STOCK_F_FS:-0}" = 1 ]; then
+		vm_log "loading STOCK usb_f_fs (DMABUF ioctls oops when unbound)"
+		insmod /lib/iio-vm/stock/usb_f_fs.ko || return 1
+	else
+		insmod "$VM_EXTRA/usb_f_fs.ko" || return 1
+	fi
 	modprobe industrialio || return 1
 	insmod "$VM_EXTRA/industrialio-buffer-dma.ko" || return 1
 	insmod "$VM_EXTRA/iio_sim_dma.ko" sampling_frequency="$rate" || return 1
