@@ -193,8 +193,8 @@ int iio_usb_device_open(const struct iio_context_params *params, const struct ii
 
 	ret = read_layout(dev);
 	if (ret) {
-		prm_err(params, "Interface %u of %s is not an IIO interface: expected pairs of bulk "
-			"IN/OUT endpoints\n", dev->intf, dev->uri);
+		prm_err(params, "Interface %u of %s is not an IIO interface: expected pairs "
+			"of bulk IN/OUT endpoints\n", dev->intf, dev->uri);
 		goto err;
 	}
 

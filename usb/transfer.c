@@ -194,8 +194,11 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		return ret;
 	}
 	for (offset = 0; offset < len; offset += IIO_USB_MAX_TRANSFER, nb++) {
-		size_t n = len - offset < IIO_USB_MAX_TRANSFER ? len - offset : IIO_USB_MAX_TRANSFER;
+		size_t n = len - offset;
 		struct libusb_transfer *t = libusb_alloc_transfer(0);
+
+		if (n > IIO_USB_MAX_TRANSFER)
+			n = IIO_USB_MAX_TRANSFER;
 
 		if (!t) {
 			ret = -ENOMEM;
@@ -203,8 +206,9 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		}
 		chunks[nb] = (struct out_chunk){ .w = w, .t = t };
 		/* libusb takes a non-const buffer; OUT transfers only read it. */
-		libusb_fill_bulk_transfer(t, w->hdl, w->ep, (unsigned char *)(uintptr_t)(src + offset),
-					  (int)n, on_out_done, &chunks[nb], 0);
+		libusb_fill_bulk_transfer(t, w->hdl, w->ep,
+					  (unsigned char *)(uintptr_t)(src + offset), (int)n,
+					  on_out_done, &chunks[nb], 0);
 		ret = iio_usb_error_to_errno(libusb_submit_transfer(t));
 		if (ret) {
 			libusb_free_transfer(t);
@@ -228,8 +232,9 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		if (all_done)
 			break;
 		if (timeout_ms >= 0 && !timed_out) {
-			if (pthread_cond_timedwait(&w->done, &w->state_lock, &deadline) == ETIMEDOUT)
-				timed_out = true;
+			int wait = pthread_cond_timedwait(&w->done, &w->state_lock, &deadline);
+
+			timed_out = wait == ETIMEDOUT;
 		} else {
 			pthread_cond_wait(&w->done, &w->state_lock);
 		}
@@ -270,7 +275,9 @@ ssize_t iio_usb_writer_write(struct iio_usb_writer *w, const void *src, size_t l
 	/* Batches of 1 MiB transfers look the same on the wire as one long queue. */
 	pthread_mutex_lock(&w->lock);
 	for (done = 0; done < len; done += (size_t)ret) {
-		ret = write_element(w, p + done, len - done < batch ? len - done : batch, timeout_ms);
+		size_t n = len - done < batch ? len - done : batch;
+
+		ret = write_element(w, p + done, n, timeout_ms);
 		if (ret < 0) {
 			if (done) {
 				pthread_mutex_lock(&w->state_lock);

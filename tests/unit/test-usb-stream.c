@@ -390,9 +390,11 @@ static void server_send_blocks(struct rx_block *b, unsigned int count, size_t le
 	for (unsigned int i = 0; i < count; i++) {
 		sim_write_header(b[i].id, (int32_t)len);
 		/* Copy path: 1 MiB elements; any split works on the wire. */
-		for (size_t off = 0; off < len; off += IIO_USB_MAX_TRANSFER)
-			sim_write(b[i].expected + off,
-				  len - off < IIO_USB_MAX_TRANSFER ? len - off : IIO_USB_MAX_TRANSFER);
+		for (size_t off = 0; off < len; off += IIO_USB_MAX_TRANSFER) {
+			size_t n = len - off < IIO_USB_MAX_TRANSFER ? len - off : IIO_USB_MAX_TRANSFER;
+
+			sim_write(b[i].expected + off, n);
+		}
 	}
 }
 
