@@ -391,9 +391,9 @@ static void server_send_blocks(struct rx_block *b, unsigned int count, size_t le
 		sim_write_header(b[i].id, (int32_t)len);
 		/* Copy path: 1 MiB elements; any split works on the wire. */
 		for (size_t off = 0; off < len; off += IIO_USB_MAX_TRANSFER) {
-			size_t n = len - off < IIO_USB_MAX_TRANSFER ? len - off : IIO_USB_MAX_TRANSFER;
+			size_t n = len - off;
 
-			sim_write(b[i].expected + off, n);
+			sim_write(b[i].expected + off, n < IIO_USB_MAX_TRANSFER ? n : IIO_USB_MAX_TRANSFER);
 		}
 	}
 }
