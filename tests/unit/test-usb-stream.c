@@ -393,7 +393,9 @@ static void server_send_blocks(struct rx_block *b, unsigned int count, size_t le
 		for (size_t off = 0; off < len; off += IIO_USB_MAX_TRANSFER) {
 			size_t n = len - off;
 
-			sim_write(b[i].expected + off, n < IIO_USB_MAX_TRANSFER ? n : IIO_USB_MAX_TRANSFER);
+			if (n > IIO_USB_MAX_TRANSFER)
+				n = IIO_USB_MAX_TRANSFER;
+			sim_write(b[i].expected + off, n);
 		}
 	}
 }
