@@ -203,8 +203,11 @@ static ssize_t socket_read_line(struct fd_transport *ft, char *dst, size_t len, 
 		char *nl = memchr(start, '\n', avail);
 		size_t n = nl ? (size_t)(nl - start) + 1 : avail;
 
-		if (copied + n > len)
+		if (copied + n > len) {
+			/* Like the byte-by-byte read: what was looked at is consumed. */
+			ft->ahead_pos += len - copied;
 			return -EFBIG;
+		}
 		memcpy(dst + copied, start, n);
 		copied += n;
 		ft->ahead_pos += n;
