@@ -505,6 +505,11 @@ void iiod_client_destroy(struct iiod_client *client)
 	free(client);
 }
 
+struct iiod_transport *iiod_client_get_transport(const struct iiod_client *client)
+{
+	return client->t;
+}
+
 bool iiod_client_is_binary(const struct iiod_client *client)
 {
 	return client->binary;

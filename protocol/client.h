@@ -32,6 +32,7 @@ iio_hidden struct iiod_client *iiod_client_new(const struct iio_context_params *
 /* Cancels, stops the reader, frees everything (the ios first, see iiod_io_destroy). */
 iio_hidden void iiod_client_destroy(struct iiod_client *client);
 iio_hidden bool iiod_client_is_binary(const struct iiod_client *client);
+iio_hidden struct iiod_transport *iiod_client_get_transport(const struct iiod_client *client);
 /* Every pending and later call fails with -EBADF. Async-signal-safe. */
 iio_hidden void iiod_client_cancel(struct iiod_client *client);
 /* The local wait limit, and the server's (TIMEOUT request). */

@@ -269,6 +269,26 @@ ssize_t iiod_remote_writebuf(struct iio_buffer_stream_pdata *pdata, const void *
 
 /* ---- Remote blocks (binary mode) ----------------------------------------- */
 
+static void free_block_data(struct iio_block_pdata *block)
+{
+	struct iiod_transport *t = iiod_client_get_transport(block->stream->client);
+
+	if (t->ops->block_free)
+		t->ops->block_free(t, block->data, block->size);
+	else
+		free(block->data);
+}
+
+/* RX: tell the transport the block's response is coming (usb: queues transfers into it). */
+static void expect_response(struct iio_block_pdata *block, size_t bytes_used)
+{
+	struct iiod_transport *t = iiod_client_get_transport(block->stream->client);
+
+	if (!block->is_output && t->ops->block_expect)
+		t->ops->block_expect(t, (uint16_t)(block->index + 1), block->data, bytes_used,
+				     block->size);
+}
+
 struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata *pdata,
 						 size_t size, void **data)
 {
@@ -280,6 +300,7 @@ struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata 
 		.payload = &iov, .nb_payload = 1,
 	};
 	long page_size = sysconf(_SC_PAGESIZE);
+	struct iiod_transport *t = iiod_client_get_transport(pdata->client);
 	int32_t code;
 	int ret;
 
@@ -296,11 +317,18 @@ struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata 
 	block->size = size;
 	block->index = pdata->next_block++;
 	block->is_output = iio_buffer_is_output(pdata->buf);
-	if (posix_memalign(&block->data, page_size > 0 ? (size_t)page_size : 4096, size)) {
+	if (t->ops->block_alloc) {
+		block->data = t->ops->block_alloc(t, size);
+	} else if (!posix_memalign(&block->data, page_size > 0 ? (size_t)page_size : 4096,
+				   size)) {
+		memset(block->data, 0, size);
+	} else {
+		block->data = NULL;
+	}
+	if (!block->data) {
 		free(block);
 		return iio_ptr(-ENOMEM);
 	}
-	memset(block->data, 0, size);
 	/* Its client_id: the block's responses come with it. */
 	block->io = iiod_io_new(pdata->client, (uint16_t)(block->index + 1));
 	if (!block->io) {
@@ -323,7 +351,7 @@ struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata 
 err_io:
 	iiod_io_destroy(block->io);
 err_free:
-	free(block->data);
+	free_block_data(block);
 	free(block);
 	return iio_ptr(ret);
 }
@@ -344,7 +372,7 @@ void iiod_remote_free_block(struct iio_block_pdata *block)
 			   "server", block->index, pdata->buf->index);
 	/* A response still on its way is dropped by the reader. */
 	iiod_io_destroy(block->io);
-	free(block->data);
+	free_block_data(block);
 	free(block);
 }
 
@@ -365,6 +393,8 @@ int iiod_remote_enqueue_block(struct iio_block_pdata *block, size_t bytes_used, 
 	if (block->needs_retry || iiod_io_is_pending(block->io))
 		return -EPERM;
 	iiod_put_le64(raw, bytes_used);
+	if (!cyclic)
+		expect_response(block, bytes_used);
 	/* RX: the samples come back in the response, straight into the block. */
 	return iiod_io_send(block->io, &req, !block->is_output, block->data, bytes_used);
 }
@@ -386,6 +416,7 @@ int iiod_remote_dequeue_block(struct iio_block_pdata *block, bool nonblock)
 	int ret, err;
 
 	if (block->needs_retry && !iiod_io_is_pending(block->io)) {
+		expect_response(block, block->size);
 		ret = iiod_io_send(block->io, &req, !block->is_output, block->data, block->size);
 		if (ret)
 			return ret;

@@ -58,6 +58,23 @@ struct iiod_transport_ops {
 	ssize_t (*block_send)(struct iiod_transport *t, const void *hdr, size_t hdr_len,
 			      struct iio_block *block, size_t len);
 	ssize_t (*block_recv)(struct iiod_transport *t, struct iio_block *block, size_t len);
+
+	/*
+	 * Client-side hooks for block memory. NULL: page-aligned malloc and
+	 * plain reads. usb: allocates blocks in usbfs device memory and, told
+	 * what response comes next, queues bulk IN transfers straight into the
+	 * block ahead of time (no copy, the link never idles):
+	 * - block_alloc: zeroed memory for a block of size bytes, or NULL;
+	 * - block_free: frees it (after taking back transfers aimed at it);
+	 * - block_expect: just before TRANSFER_BLOCK or RETRY_DEQUEUE_BLOCK of
+	 *   an RX block is sent: its response (client_id) brings up to
+	 *   bytes_used bytes for mem (size bytes). An error is only a lost
+	 *   optimisation.
+	 */
+	void *(*block_alloc)(struct iiod_transport *t, size_t size);
+	void (*block_free)(struct iiod_transport *t, void *mem, size_t size);
+	int (*block_expect)(struct iiod_transport *t, uint16_t client_id, void *mem,
+			    size_t bytes_used, size_t size);
 };
 
 struct iiod_transport {

@@ -72,12 +72,20 @@ static void usb_destroy(struct iiod_transport *t)
 	free(t);
 }
 
+iio_hidden void *iio_usb_transport_block_alloc(struct iiod_transport *t, size_t size);
+iio_hidden void iio_usb_transport_block_free(struct iiod_transport *t, void *mem, size_t size);
+iio_hidden int iio_usb_transport_block_expect(struct iiod_transport *t, uint16_t client_id,
+					      void *mem, size_t bytes_used, size_t size);
+
 static const struct iiod_transport_ops usb_transport_ops = {
 	.read = usb_read,
 	.writev = usb_writev,
 	.read_line = usb_read_line,
 	.cancel = usb_cancel,
 	.destroy = usb_destroy,
+	.block_alloc = iio_usb_transport_block_alloc,
+	.block_free = iio_usb_transport_block_free,
+	.block_expect = iio_usb_transport_block_expect,
 };
 
 static struct iiod_transport *usb_transport_new(struct iio_usb_pipe *pipe)
@@ -97,10 +105,6 @@ static struct iiod_transport *usb_transport_new(struct iio_usb_pipe *pipe)
  * response before its TRANSFER_BLOCK / RETRY_DEQUEUE_BLOCK is sent, so that
  * the pipe's bulk IN transfers are queued ahead straight into the block.
  */
-iio_hidden void *iio_usb_transport_block_alloc(struct iiod_transport *t, size_t size);
-iio_hidden void iio_usb_transport_block_free(struct iiod_transport *t, void *mem, size_t size);
-iio_hidden int iio_usb_transport_block_expect(struct iiod_transport *t, uint16_t client_id,
-					      void *mem, size_t bytes_used, size_t size);
 
 void *iio_usb_transport_block_alloc(struct iiod_transport *t, size_t size)
 {
