@@ -76,8 +76,8 @@ fi
 
 # ------------------------------------------------------------------ report
 kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-	else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2];
+	else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.*f\n", m < 10 ? 2 : 1, m }'; }
 
 R=$RUNS/bare-chain/results.txt
 grep -E "^(EARLY-IOCTLS|ODD-SIZE|LOCAL)" "$R" || true
@@ -132,6 +132,6 @@ fi
 [ "$OOPS_DEMO" = 1 ] && echo "unpatched usb_f_fs, DMABUF ioctls before bind: $oops_demo" \
 	"(console: $RUNS/bare-chain-stock-ffs/console.log)"
 echo "total wall time: $(($(date +%s) - t_start)) s"
-ratio=$(echo "scale=2; $zc_mibs / $cp_mibs" | bc)
+ratio=$(awk -v x="$zc_mibs" -v y="$cp_mibs" 'BEGIN { printf "%.2f", x / y }')
 echo "RESULT bare-usb-rx zerocopy_mibs=$zc_mibs copy_mibs=$cp_mibs ratio=$ratio integrity=$integrity"
 [ "$integrity" = ok ]
