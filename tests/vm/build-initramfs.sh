@@ -73,6 +73,8 @@ if [ ! -f "$BASE" ]; then
 	cp "$HERE/guest-lib.sh" "$st/usr/lib/iio-vm/guest-lib.sh"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$st/etc/passwd"
 	echo "root:x:0:" > "$st/etc/group"
+	printf '127.0.0.1\tlocalhost iio-vm\n::1\tlocalhost ip6-localhost\n' > "$st/etc/hosts"
+	printf 'hosts: files\n' > "$st/etc/nsswitch.conf"
 
 	# closure of the wanted stock modules over modules.dep
 	declare -A want=()

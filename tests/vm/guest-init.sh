@@ -20,6 +20,9 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
+# loopback for scenarios that use ip:127.0.0.1 (there is no other network)
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+hostname iio-vm
 
 . /usr/lib/iio-vm/guest-lib.sh
 
