@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct iio_context *attr_context(const struct iio_attr *attr)
+const struct iio_context *iio_attr_get_context(const struct iio_attr *attr)
 {
 	switch (attr->type) {
 	case IIO_ATTR_TYPE_CONTEXT:
@@ -53,7 +53,7 @@ ssize_t iio_attr_read_raw(const struct iio_attr *attr, char *dst, size_t len)
 		iio_strlcpy(dst, value, len);
 		return (ssize_t)strlen(dst);
 	}
-	ctx = attr_context(attr);
+	ctx = iio_attr_get_context(attr);
 	if (!ctx->backend->ops->read_attr)
 		return -ENOSYS;
 	return ctx->backend->ops->read_attr(attr, dst, len);
@@ -67,7 +67,7 @@ ssize_t iio_attr_write_raw(const struct iio_attr *attr, const void *src, size_t 
 		return -EINVAL;
 	if (attr->type == IIO_ATTR_TYPE_CONTEXT)
 		return -EPERM;
-	ctx = attr_context(attr);
+	ctx = iio_attr_get_context(attr);
 	if (!ctx->backend->ops->write_attr)
 		return -ENOSYS;
 	return ctx->backend->ops->write_attr(attr, src, len);

@@ -169,6 +169,9 @@ iio_hidden int iio_buffer_add_scan_element(struct iio_buffer *buf, struct iio_ch
  */
 iio_hidden int iio_context_init(struct iio_context *ctx);
 
+/* The context an attribute belongs to, whatever its kind. */
+iio_hidden const struct iio_context *iio_attr_get_context(const struct iio_attr *attr);
+
 /* Removes an attribute from a list (used when a backend moves shared attributes). */
 iio_hidden void iio_attr_list_remove(struct iio_attr_list *list, const char *name);
 iio_hidden const struct iio_attr *iio_attr_list_find(const struct iio_attr_list *list,

@@ -20,24 +20,9 @@ struct iio_context_pdata {
 	struct iio_xml_values *values;
 };
 
-static const struct iio_context *attr_context(const struct iio_attr *attr)
-{
-	switch (attr->type) {
-	case IIO_ATTR_TYPE_CONTEXT:
-		return attr->iio.ctx;
-	case IIO_ATTR_TYPE_CHANNEL:
-	case IIO_ATTR_TYPE_CHANNEL_EVENT:
-		return attr->iio.chn->dev->ctx;
-	case IIO_ATTR_TYPE_BUFFER:
-		return attr->iio.buf->dev->ctx;
-	default:
-		return attr->iio.dev->ctx;
-	}
-}
-
 static ssize_t xml_read_attr(const struct iio_attr *attr, char *dst, size_t len)
 {
-	const struct iio_context *ctx = attr_context(attr);
+	const struct iio_context *ctx = iio_attr_get_context(attr);
 	ssize_t ret;
 
 	ret = iio_xml_values_read(ctx->pdata ? ctx->pdata->values : NULL, attr, dst, len);
@@ -51,7 +36,7 @@ static ssize_t xml_read_attr(const struct iio_attr *attr, char *dst, size_t len)
 
 static ssize_t xml_write_attr(const struct iio_attr *attr, const char *src, size_t len)
 {
-	const struct iio_context *ctx = attr_context(attr);
+	const struct iio_context *ctx = iio_attr_get_context(attr);
 
 	(void)src;
 	(void)len;
