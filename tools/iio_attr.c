@@ -5,6 +5,7 @@
  * and attribute names or patterns.
  */
 #include "common.h"
+#include "gen-code.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -46,6 +47,7 @@ struct query {
 	unsigned int buffer_index;
 	bool input_only, output_only, scan_only;
 	bool ignore_case, write_only, quiet, verbose, value_from_file;
+	const char *gen_file; /* -g */
 };
 
 /* One attribute selected by the query, with the objects it hangs off. */
@@ -97,8 +99,8 @@ static const char *const attr_help[] = {
 	"After a write, do not read the attribute back.",
 	"Print values only.",
 	"Say what is read and written, with device and channel names.",
-	"Also write C (<file>.c) or Python (<file>.py) code doing\n"
-	"the same access (not supported by this version).",
+	"Also write a C (<file>.c) or Python (<file>.py) program\n"
+	"doing the same access (one attribute named in full).",
 	"The [value] argument is the path of a file whose raw\n"
 	"content is written to the attribute.",
 };
@@ -555,10 +557,67 @@ static bool select_matches(const struct iio_context *ctx, const struct query *q,
 	return true;
 }
 
-static int run_context_query(const struct iio_context *ctx, const struct query *q)
+/* The URI a generated program should open: the context's own if it has one. */
+static const char *context_uri(const struct iio_context *ctx, const struct common_opts *opts)
+{
+	const struct iio_attr *attr = iio_context_find_attr(ctx, "uri");
+	const char *uri = attr ? iio_attr_get_static_value(attr) : NULL;
+
+	return uri ? uri : opts->uri;
+}
+
+static const enum gen_code_class gen_classes[] = {
+	[CLASS_CONTEXT] = GEN_CODE_CONTEXT,
+	[CLASS_DEVICE] = GEN_CODE_DEVICE,
+	[CLASS_CHANNEL] = GEN_CODE_CHANNEL,
+	[CLASS_BUFFER] = GEN_CODE_BUFFER,
+	[CLASS_DEBUG] = GEN_CODE_DEBUG,
+	[CLASS_EVENT] = GEN_CODE_EVENT,
+	[CLASS_CHANNEL_EVENT] = GEN_CODE_CHANNEL_EVENT,
+};
+
+/* -g: the program doing what this command does on the one selected attribute. */
+static bool generate_code(const struct query *q, const char *uri, const struct match *m,
+			  const char *attr_name, size_t nb_matches)
+{
+	struct gen_code_access access = {
+		.cls = gen_classes[q->cls],
+		.uri = uri,
+		.buffer_index = q->buffer_index,
+		.attr = attr_name,
+		.value = q->value,
+		.read_back = !q->write_only,
+	};
+	char err[256];
+	int ret;
+
+	if (nb_matches != 1) {
+		fprintf(stderr, "%s: -g needs a query that selects one attribute, this one selects "
+				"%zu\n", NAME, nb_matches);
+		return false;
+	}
+	if (m) {
+		access.device = iio_device_get_id(m->dev);
+		if (m->chn) {
+			access.channel = iio_channel_get_id(m->chn);
+			access.output = iio_channel_is_output(m->chn);
+		}
+	}
+	ret = gen_code_write(q->gen_file, &access);
+	if (ret < 0) {
+		iio_strerror(-ret, err, sizeof(err));
+		fprintf(stderr, "%s: unable to write '%s': %s\n", NAME, q->gen_file, err);
+		return false;
+	}
+	return true;
+}
+
+static int run_context_query(const struct iio_context *ctx, const struct query *q,
+			     const char *uri)
 {
 	unsigned int i, nb = iio_context_get_attrs_count(ctx);
-	bool found = false;
+	const char *last = NULL;
+	size_t found = 0;
 
 	if (!q->attr && !q->quiet)
 		printf("IIO context with %u attributes:\n", nb);
@@ -568,7 +627,8 @@ static int run_context_query(const struct iio_context *ctx, const struct query *
 
 		if (q->attr && !name_matches(iio_attr_get_name(attr), q->attr, q->ignore_case))
 			continue;
-		found = true;
+		found++;
+		last = iio_attr_get_name(attr);
 		if (q->quiet)
 			printf("%s\n", value ? value : "");
 		else
@@ -578,10 +638,12 @@ static int run_context_query(const struct iio_context *ctx, const struct query *
 		fprintf(stderr, "%s: Error : could not find attribute (%s)\n", NAME, q->attr);
 		return EXIT_FAILURE;
 	}
+	if (q->gen_file && !generate_code(q, uri, NULL, last, found))
+		return EXIT_FAILURE;
 	return EXIT_SUCCESS;
 }
 
-static int run_query(const struct iio_context *ctx, const struct query *q)
+static int run_query(const struct iio_context *ctx, const struct query *q, const char *uri)
 {
 	struct match_list list = { 0 };
 	bool ok = true, verbose;
@@ -589,12 +651,14 @@ static int run_query(const struct iio_context *ctx, const struct query *q)
 	size_t i, len = 0;
 
 	if (q->cls == CLASS_CONTEXT)
-		return run_context_query(ctx, q);
+		return run_context_query(ctx, q, uri);
 	if (!q->device) {
 		print_devices_summary(ctx, q);
 		return EXIT_SUCCESS;
 	}
-	if (!select_matches(ctx, q, &list)) {
+	if (!select_matches(ctx, q, &list) ||
+	    (q->gen_file && !generate_code(q, uri, &list.items[0],
+					   iio_attr_get_name(list.items[0].attr), list.count))) {
 		free(list.items);
 		return EXIT_FAILURE;
 	}
@@ -751,7 +815,10 @@ static void parse_command_line(int argc, char **argv, struct query *q, struct co
 			q->verbose = true;
 			break;
 		case 'g':
-			die("generating code (-g) is not supported by this version\n");
+			if (!gen_code_supported(optarg))
+				die("-g needs a file name ending in .c or .py, not '%s'\n", optarg);
+			q->gen_file = optarg;
+			break;
 		case 'f':
 			q->value_from_file = true;
 			break;
@@ -787,6 +854,11 @@ static void parse_command_line(int argc, char **argv, struct query *q, struct co
 		die("-f needs a file name in place of the value\n");
 	if (q->write_only && !q->value)
 		die("-w only applies when writing a value\n");
+	if (q->gen_file && (is_pattern(q->device) || is_pattern(q->channel) ||
+			    is_pattern(q->attr) || q->value_from_file))
+		die("-g cannot be used with patterns or -f\n");
+	if (q->gen_file && !q->attr)
+		die("-g needs the attribute named in full\n");
 }
 
 int main(int argc, char **argv)
@@ -802,7 +874,7 @@ int main(int argc, char **argv)
 	if (!ctx)
 		return EXIT_FAILURE;
 
-	ret = run_query(ctx, &q);
+	ret = run_query(ctx, &q, context_uri(ctx, &opts));
 	iio_context_destroy(ctx);
 	return ret;
 }

@@ -30,6 +30,8 @@ static const struct option rwdev_options[] = {
 	{ "write", no_argument, NULL, 'w' },
 	{ "cyclic", no_argument, NULL, 'c' },
 	{ "benchmark", no_argument, NULL, 'B' },
+	{ "network", required_argument, NULL, 'n' },
+	{ "xml", required_argument, NULL, 'x' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -46,6 +48,8 @@ static const char *const rwdev_help[] = {
 	"repeated until interrupted (with -w).",
 	"Measure the throughput, without reading or writing the\n"
 	"standard streams. It is printed on standard error.",
+	"Same as -u ip:<host> (kept for v0.x scripts).",
+	"Same as -u xml:<file> (kept for v0.x scripts).",
 };
 
 struct rwdev_opts {
@@ -82,7 +86,7 @@ struct transfer {
 static struct tool_info rwdev_tool = {
 	.synopsis = "[-t <trigger>] [-b <buffer-size>] [-i <buffer-index>] [-s <samples>] "
 		    "[-w] [-c] <iio_device> [<channel> ...]",
-	.optstring = "t:r:b:i:s:wcB",
+	.optstring = "t:r:b:i:s:wcBn:x:",
 	.options = rwdev_options,
 	.help = rwdev_help,
 };
@@ -733,6 +737,25 @@ static const char *program_name(const char *argv0)
 	return slash ? slash + 1 : argv0;
 }
 
+/* v0.x's -n <host> and -x <file>: spellings of -u ip:<host> and -u xml:<file>. */
+static void set_legacy_uri(struct common_opts *common, const char *prefix, const char *arg)
+{
+	static char *uri;
+	size_t len = strlen(prefix) + strlen(arg) + 1;
+
+	if (common->uri || common->autodetect) {
+		fprintf(stderr, "%s: -n, -x, -u and -a are mutually exclusive\n", rwdev_tool.name);
+		exit(EXIT_FAILURE);
+	}
+	uri = malloc(len);
+	if (!uri) {
+		fprintf(stderr, "%s: out of memory\n", rwdev_tool.name);
+		exit(EXIT_FAILURE);
+	}
+	snprintf(uri, len, "%s%s", prefix, arg);
+	common->uri = uri; /* lives until exit */
+}
+
 static void parse_command_line(int argc, char **argv, struct rwdev_opts *opts,
 			       struct common_opts *common)
 {
@@ -789,6 +812,10 @@ static void parse_command_line(int argc, char **argv, struct rwdev_opts *opts,
 			break;
 		case 'B':
 			opts->benchmark = true;
+			break;
+		case 'n':
+		case 'x':
+			set_legacy_uri(common, c == 'n' ? "ip:" : "xml:", optarg);
 			break;
 		}
 	}

@@ -214,6 +214,26 @@ out=$(iio_attr -u local: -f -d ad9361-phy ensm_mode "$tmp/value")
 [ "$out" = fdd ] || { echo "FAIL: -f write printed '$out'"; fail=1; }
 cmp -s "$tmp/value" "$phy/ensm_mode" || { echo "FAIL: -f did not write the file's bytes"; fail=1; }
 
+# -g: the generated C program does the same access; the Python one compiles.
+iio_attr -u local: -g "$tmp/gen.c" -c -o ad9361-phy RX_LO frequency 987654321 > /dev/null
+if ${CC:-cc} -Wall -Wextra -Werror -I"$IIO_SOURCE_DIR/include" -o "$tmp/gen" "$tmp/gen.c" \
+	-L"$IIO_BUILD_DIR" -liio 2> "$tmp/err"; then
+	echo 0 > "$phy/out_altvoltage0_RX_LO_frequency"
+	out=$("$tmp/gen")
+	[ "$out" = 987654321 ] || { echo "FAIL: the generated C program printed '$out'"; fail=1; }
+	[ "$(tr -d '\0\n' < "$phy/out_altvoltage0_RX_LO_frequency")" = 987654321 ] ||
+		{ echo "FAIL: the generated C program did not write the attribute"; fail=1; }
+else
+	echo "FAIL: the generated C program does not build:"; cat "$tmp/err"; fail=1
+fi
+iio_attr -u local: -g "$tmp/gen.py" -d ad9361-phy ensm_mode > /dev/null
+python3 -m py_compile "$tmp/gen.py" || { echo "FAIL: the generated Python is invalid"; fail=1; }
+grep -q 'dev.attrs\["ensm_mode"\]' "$tmp/gen.py" || { echo "FAIL: generated Python lacks the attribute"; fail=1; }
+if iio_attr -u local: -g "$tmp/x.c" -c ad9361-phy voltage0 hardwaregain > /dev/null 2> "$tmp/err" ||
+	! grep -q "needs a query that selects one attribute" "$tmp/err"; then
+	echo "FAIL: -g accepted a query selecting two attributes"; fail=1
+fi
+
 # A failed write (the xml: backend is read-only) says so and fails.
 if iio_attr -u "xml:$src" -d ad9361-phy calib_mode auto > /dev/null 2> "$tmp/err"; then
 	echo "FAIL: write to a read-only context succeeded"; fail=1
