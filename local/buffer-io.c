@@ -90,8 +90,8 @@ int local_io_wait(struct iio_buffer_stream_pdata *pdata, int fd, short events,
 	for (;;) {
 		if (atomic_load(&pdata->cancelled))
 			return -EBADF;
-		pfd[0] = (struct pollfd){ .fd = fd, .events = events };
-		pfd[1] = (struct pollfd){ .fd = pdata->cancel_fd, .events = POLLIN };
+		pfd[0] = (struct pollfd){.fd = fd, .events = events};
+		pfd[1] = (struct pollfd){.fd = pdata->cancel_fd, .events = POLLIN};
 		timeout = deadline_remaining(dl);
 		ret = pdata->sys->poll(pfd, 2, timeout);
 		if (ret == -EINTR)
@@ -196,16 +196,20 @@ static int open_buffer_fd(struct iio_buffer_stream_pdata *pdata)
 	pthread_mutex_lock(&ctx_pdata->lock);
 	if (dev->pdata && dev->pdata->fd >= 0) {
 		pthread_mutex_unlock(&ctx_pdata->lock);
-		buf_err(pdata, "Unable to open %s: already open for buffer 0 of this device "
-			"(a kernel without IIO_BUFFER_GET_FD_IOCTL allows one buffer)\n", path);
+		buf_err(pdata,
+			"Unable to open %s: already open for buffer 0 of this device "
+			"(a kernel without IIO_BUFFER_GET_FD_IOCTL allows one buffer)\n",
+			path);
 		return -EBUSY;
 	}
 	devfd = sys->open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK, 0);
 	if (devfd < 0) {
 		pthread_mutex_unlock(&ctx_pdata->lock);
 		if (devfd == -EBUSY)
-			buf_err(pdata, "Unable to open %s: busy, another process is using this "
-				"device\n", path);
+			buf_err(pdata,
+				"Unable to open %s: busy, another process is using this "
+				"device\n",
+				path);
 		else
 			buf_perror(pdata, devfd, "Unable to open %s", path);
 		return devfd;
@@ -244,10 +248,11 @@ static int open_buffer_fd(struct iio_buffer_stream_pdata *pdata)
 
 	if (ret == -EBUSY)
 		buf_err(pdata, "Unable to get the buffer fd: busy, another process is using this "
-			"buffer\n");
+			       "buffer\n");
 	else if (ret == -EINVAL || ret == -ENOTTY)
 		buf_err(pdata, "Unable to get the buffer fd: the kernel lacks "
-			"IIO_BUFFER_GET_FD_IOCTL (Linux >= 5.11), needed for buffers other than 0\n");
+			       "IIO_BUFFER_GET_FD_IOCTL (Linux >= 5.11), needed for buffers other "
+			       "than 0\n");
 	else
 		buf_perror(pdata, ret, "Unable to get the buffer fd from %s", path);
 	return ret;
@@ -283,8 +288,10 @@ static int setup_scan_elements(struct iio_buffer_stream_pdata *pdata,
 		const struct iio_channel *chn = dev->channels[i];
 
 		if (iio_mask_test(mask, chn->number) && !find_element(buf, chn)) {
-			buf_err(pdata, "Unable to enable channel %s: not a scan element of this "
-				"buffer\n", chn->id);
+			buf_err(pdata,
+				"Unable to enable channel %s: not a scan element of this "
+				"buffer\n",
+				chn->id);
 			return -EINVAL;
 		}
 	}
@@ -326,7 +333,8 @@ static int setup_scan_elements(struct iio_buffer_stream_pdata *pdata,
 		}
 		on = strtol(text, &end, 10);
 		if (end == text || (*end && *end != '\n')) {
-			buf_err(pdata, "Invalid content '%s' in %s\n", text, bp->elements[i].en_path);
+			buf_err(pdata, "Invalid content '%s' in %s\n", text,
+				bp->elements[i].en_path);
 			return -EIO;
 		}
 		if (wanted && !on) {
@@ -451,6 +459,7 @@ int local_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples
 			bool cyclic)
 {
 	size_t length, watermark, max_samples;
+	bool dmabuf;
 	int ret;
 
 	(void)cyclic; /* a property of each DMABUF enqueue, nothing to set here */
@@ -468,7 +477,8 @@ int local_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples
 	}
 
 	pthread_mutex_lock(&pdata->lock);
-	if (pdata->info.path == LOCAL_IO_DMABUF) {
+	dmabuf = pdata->info.path == LOCAL_IO_DMABUF;
+	if (dmabuf) {
 		/* In samples, unlike upstream's bytes: what the kernel's attributes mean. */
 		length = pdata->min_block_size / pdata->sample_size;
 		watermark = length;
@@ -494,7 +504,7 @@ int local_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples
 	if (ret < 0) {
 		if (ret == -EBUSY)
 			buf_err(pdata, "Unable to enable the buffer: busy (already enabled, or "
-				"the device is used by another process)\n");
+				       "the device is used by another process)\n");
 		else
 			buf_perror(pdata, ret, "Unable to enable the buffer (%s/enable)",
 				   pdata->buf->pdata->dir);
@@ -505,7 +515,7 @@ int local_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples
 	pdata->watermark = watermark;
 	pthread_mutex_unlock(&pdata->lock);
 	buf_dbg(pdata, "enabled: length %zu, watermark %zu samples (%s)\n", length, watermark,
-		pdata->info.path == LOCAL_IO_DMABUF ? "DMABUF" : "read/write");
+		dmabuf ? "DMABUF" : "read/write");
 	return 0;
 }
 

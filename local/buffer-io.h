@@ -27,36 +27,36 @@
 #define LOCAL_UDMABUF_DEV "/dev/udmabuf"
 
 enum local_io_path {
-	LOCAL_IO_UNDECIDED = 0,     /* no block yet */
-	LOCAL_IO_DMABUF,            /* blocks are DMABUFs attached to the buffer */
-	LOCAL_IO_FILEIO,            /* core blocks moved with read()/write() */
+	LOCAL_IO_UNDECIDED = 0, /* no block yet */
+	LOCAL_IO_DMABUF,	/* blocks are DMABUFs attached to the buffer */
+	LOCAL_IO_FILEIO,	/* core blocks moved with read()/write() */
 };
 
 /* Where a DMABUF block comes from. */
 enum local_dmabuf_source {
-	LOCAL_DMABUF_HEAP = 0,      /* /dev/dma_heap/<heap> */
-	LOCAL_DMABUF_UDMABUF,       /* a sealed memfd turned into a DMABUF by /dev/udmabuf */
+	LOCAL_DMABUF_HEAP = 0, /* /dev/dma_heap/<heap> */
+	LOCAL_DMABUF_UDMABUF,  /* a sealed memfd turned into a DMABUF by /dev/udmabuf */
 	LOCAL_DMABUF_NB_SOURCES,
 };
 
 /* The step of the DMABUF chain that failed. */
 enum local_io_step {
 	LOCAL_STEP_NONE = 0,
-	LOCAL_STEP_HEAP_OPEN,       /* open /dev/dma_heap/<heap> */
-	LOCAL_STEP_HEAP_ALLOC,      /* DMA_HEAP_IOCTL_ALLOC */
-	LOCAL_STEP_UDMABUF_OPEN,    /* open /dev/udmabuf */
-	LOCAL_STEP_MEMFD,           /* memfd_create, ftruncate, F_ADD_SEALS */
-	LOCAL_STEP_UDMABUF_CREATE,  /* UDMABUF_CREATE */
+	LOCAL_STEP_HEAP_OPEN,	   /* open /dev/dma_heap/<heap> */
+	LOCAL_STEP_HEAP_ALLOC,	   /* DMA_HEAP_IOCTL_ALLOC */
+	LOCAL_STEP_UDMABUF_OPEN,   /* open /dev/udmabuf */
+	LOCAL_STEP_MEMFD,	   /* memfd_create, ftruncate, F_ADD_SEALS */
+	LOCAL_STEP_UDMABUF_CREATE, /* UDMABUF_CREATE */
 	LOCAL_STEP_MMAP,
-	LOCAL_STEP_SYNC,            /* DMA_BUF_IOCTL_SYNC */
-	LOCAL_STEP_ATTACH,          /* IIO_BUFFER_DMABUF_ATTACH_IOCTL */
-	LOCAL_STEP_LEGACY_FD,       /* the buffer fd is the chardev: no DMABUF ioctls there */
+	LOCAL_STEP_SYNC,      /* DMA_BUF_IOCTL_SYNC */
+	LOCAL_STEP_ATTACH,    /* IIO_BUFFER_DMABUF_ATTACH_IOCTL */
+	LOCAL_STEP_LEGACY_FD, /* the buffer fd is the chardev: no DMABUF ioctls there */
 };
 
 /* Why one source (or DMABUF as a whole) was given up. */
 struct local_io_fallback {
-	enum local_io_step step;    /* LOCAL_STEP_NONE: not given up */
-	int err;                    /* negative errno */
+	enum local_io_step step; /* LOCAL_STEP_NONE: not given up */
+	int err;		 /* negative errno */
 };
 
 /* What a buffer ended up using, and why (for logs and counters). */
@@ -73,19 +73,19 @@ struct iio_buffer_stream_pdata {
 	const struct iio_buffer *buf;
 	const struct iio_device *dev;
 	const struct local_sysio *sys;
-	size_t sample_size;         /* bytes, for the length/watermark in samples */
-	int fd;                     /* the buffer fd */
-	bool fd_is_chardev;         /* legacy: /dev/<id> itself (buffer 0, no GET_FD ioctl) */
-	int cancel_fd;              /* eventfd, readable once cancelled; never reset */
+	size_t sample_size; /* bytes, for the length/watermark in samples */
+	int fd;		    /* the buffer fd */
+	bool fd_is_chardev; /* legacy: /dev/<id> itself (buffer 0, no GET_FD ioctl) */
+	int cancel_fd;	    /* eventfd, readable once cancelled; never reset */
 	atomic_bool cancelled;
 
 	/* What follows is protected by lock. */
 	pthread_mutex_t lock;
 	bool enabled;
-	size_t watermark;           /* samples, set at enable (fileio) */
-	bool heap_given_up;         /* the heap failed once: go straight to udmabuf */
+	size_t watermark;   /* samples, set at enable (fileio) */
+	bool heap_given_up; /* the heap failed once: go straight to udmabuf */
 	unsigned int nb_dmabuf_blocks;
-	size_t min_block_size;      /* smallest live DMABUF block, bytes */
+	size_t min_block_size; /* smallest live DMABUF block, bytes */
 	struct local_io_info info;
 };
 
@@ -93,7 +93,7 @@ struct iio_buffer_stream_pdata {
 
 /* Deadline of one blocking operation, from the context timeout. */
 struct local_deadline {
-	int timeout_ms;             /* -1: infinite, 0: do not wait */
+	int timeout_ms; /* -1: infinite, 0: do not wait */
 	struct timespec end;
 };
 
@@ -137,13 +137,13 @@ iio_hidden int local_get_dmabuf_fd(struct iio_block_pdata *block);
 iio_hidden int local_disable_cpu_access(struct iio_block_pdata *block, bool disable);
 
 /* Messages about one buffer: "<device id>: buffer <n>: ...". */
-#define buf_err(pdata, fmt, ...) \
+#define buf_err(pdata, fmt, ...)                                                                   \
 	dev_err((pdata)->dev, "buffer %u: " fmt, (pdata)->buf->index, ##__VA_ARGS__)
-#define buf_warn(pdata, fmt, ...) \
+#define buf_warn(pdata, fmt, ...)                                                                  \
 	dev_warn((pdata)->dev, "buffer %u: " fmt, (pdata)->buf->index, ##__VA_ARGS__)
-#define buf_dbg(pdata, fmt, ...) \
+#define buf_dbg(pdata, fmt, ...)                                                                   \
 	dev_dbg((pdata)->dev, "buffer %u: " fmt, (pdata)->buf->index, ##__VA_ARGS__)
-#define buf_perror(pdata, err, fmt, ...) \
+#define buf_perror(pdata, err, fmt, ...)                                                           \
 	dev_perror((pdata)->dev, err, "buffer %u: " fmt, (pdata)->buf->index, ##__VA_ARGS__)
 
 #endif /* IIO_LOCAL_BUFFER_IO_H */

@@ -26,13 +26,13 @@
 struct iio_block_pdata {
 	struct iio_buffer_stream_pdata *stream;
 	enum local_dmabuf_source source;
-	int fd;                     /* the DMABUF */
+	int fd; /* the DMABUF */
 	void *map;
-	size_t size;                /* as asked for */
-	size_t map_size;            /* rounded up to pages */
-	bool enqueued;              /* the kernel has it */
-	bool cpu_access_disabled;   /* no DMA_BUF_IOCTL_SYNC at all */
-	bool cpu_owned;             /* a SYNC START is in effect */
+	size_t size;		  /* as asked for */
+	size_t map_size;	  /* rounded up to pages */
+	bool enqueued;		  /* the kernel has it */
+	bool cpu_access_disabled; /* no DMA_BUF_IOCTL_SYNC at all */
+	bool cpu_owned;		  /* a SYNC START is in effect */
 };
 
 /* One failed step of the DMABUF chain. */
@@ -66,9 +66,10 @@ static int heap_name(struct iio_buffer_stream_pdata *pdata, const char **name)
 			return 0;
 		}
 	}
-	buf_err(pdata, "Unable to create a block: %s='%s' is not a known DMA heap (system, "
-		"default_cma_region, reserved, linux,cma, default-pool)\n", LOCAL_DMA_HEAP_ENV,
-		env);
+	buf_err(pdata,
+		"Unable to create a block: %s='%s' is not a known DMA heap (system, "
+		"default_cma_region, reserved, linux,cma, default-pool)\n",
+		LOCAL_DMA_HEAP_ENV, env);
 	return -EINVAL;
 }
 
@@ -83,8 +84,8 @@ static size_t page_round(size_t size)
 }
 
 /* A DMABUF from /dev/dma_heap/<heap>; its fd or a negative errno (step in *e). */
-static int alloc_from_heap(struct iio_buffer_stream_pdata *pdata, const char *heap,
-			   size_t size, struct chain_error *e)
+static int alloc_from_heap(struct iio_buffer_stream_pdata *pdata, const char *heap, size_t size,
+			   struct chain_error *e)
 {
 	const struct local_sysio *sys = pdata->sys;
 	struct local_dma_heap_alloc req = {
@@ -94,21 +95,21 @@ static int alloc_from_heap(struct iio_buffer_stream_pdata *pdata, const char *he
 	char path[PATH_MAX];
 	int heap_fd, ret;
 
-	ret = local_path(path, sizeof(path), pdata->dev->ctx->pdata->root,
-			 LOCAL_DMA_HEAP_DIR "/%s", heap);
+	ret = local_path(path, sizeof(path), pdata->dev->ctx->pdata->root, LOCAL_DMA_HEAP_DIR "/%s",
+			 heap);
 	if (ret < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_HEAP_OPEN, ret };
+		*e = (struct chain_error){LOCAL_STEP_HEAP_OPEN, ret};
 		return ret;
 	}
 	heap_fd = sys->open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (heap_fd < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_HEAP_OPEN, heap_fd };
+		*e = (struct chain_error){LOCAL_STEP_HEAP_OPEN, heap_fd};
 		return heap_fd;
 	}
 	ret = sys->ioctl(heap_fd, LOCAL_DMA_HEAP_IOCTL_ALLOC, &req);
 	sys->close(heap_fd);
 	if (ret < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_HEAP_ALLOC, ret };
+		*e = (struct chain_error){LOCAL_STEP_HEAP_ALLOC, ret};
 		return ret;
 	}
 	return (int)req.fd;
@@ -131,12 +132,12 @@ static int alloc_from_udmabuf(struct iio_buffer_stream_pdata *pdata, size_t size
 
 	ret = local_path(path, sizeof(path), pdata->dev->ctx->pdata->root, LOCAL_UDMABUF_DEV);
 	if (ret < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_UDMABUF_OPEN, ret };
+		*e = (struct chain_error){LOCAL_STEP_UDMABUF_OPEN, ret};
 		return ret;
 	}
 	dev_fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
 	if (dev_fd < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_UDMABUF_OPEN, dev_fd };
+		*e = (struct chain_error){LOCAL_STEP_UDMABUF_OPEN, dev_fd};
 		return dev_fd;
 	}
 	memfd = sys->memfd_create("libiio-block", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -154,20 +155,20 @@ static int alloc_from_udmabuf(struct iio_buffer_stream_pdata *pdata, size_t size
 	sys->close(memfd);
 	sys->close(dev_fd);
 	if (ret < 0)
-		*e = (struct chain_error){ LOCAL_STEP_UDMABUF_CREATE, ret };
+		*e = (struct chain_error){LOCAL_STEP_UDMABUF_CREATE, ret};
 	return ret;
 
 err_memfd:
 	if (memfd >= 0)
 		sys->close(memfd);
 	sys->close(dev_fd);
-	*e = (struct chain_error){ LOCAL_STEP_MEMFD, ret };
+	*e = (struct chain_error){LOCAL_STEP_MEMFD, ret};
 	return ret;
 }
 
 static int sync_block(struct iio_block_pdata *block, uint64_t start_or_end)
 {
-	struct local_dma_buf_sync req = { .flags = start_or_end | LOCAL_DMA_BUF_SYNC_RW };
+	struct local_dma_buf_sync req = {.flags = start_or_end | LOCAL_DMA_BUF_SYNC_RW};
 	int ret;
 
 	/* START may wait for fences, interruptibly. */
@@ -210,19 +211,19 @@ static int make_block(struct iio_block_pdata *block, enum local_dmabuf_source so
 			&block->map);
 	if (ret < 0) {
 		block->map = NULL;
-		*e = (struct chain_error){ LOCAL_STEP_MMAP, ret };
+		*e = (struct chain_error){LOCAL_STEP_MMAP, ret};
 		goto err_release;
 	}
 	/* A new block is dequeued: the CPU owns it. */
 	ret = sync_block(block, LOCAL_DMA_BUF_SYNC_START);
 	if (ret < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_SYNC, ret };
+		*e = (struct chain_error){LOCAL_STEP_SYNC, ret};
 		goto err_release;
 	}
 	/* On the buffer fd, never on /dev/<id>; only while the buffer is disabled. */
 	ret = sys->ioctl(pdata->fd, LOCAL_IIO_BUFFER_DMABUF_ATTACH_IOCTL, &block->fd);
 	if (ret < 0) {
-		*e = (struct chain_error){ LOCAL_STEP_ATTACH, ret };
+		*e = (struct chain_error){LOCAL_STEP_ATTACH, ret};
 		goto err_release;
 	}
 	return 0;
@@ -242,14 +243,14 @@ static bool is_unsupported(int err)
 	       err == -EOPNOTSUPP || err == -ENOSYS || err == -EACCES || err == -ENXIO;
 }
 
-static void note_fallback(struct iio_buffer_stream_pdata *pdata, const char *what,
-			  const char *to, const struct chain_error *e)
+static void note_fallback(struct iio_buffer_stream_pdata *pdata, const char *what, const char *to,
+			  const struct chain_error *e)
 {
 	char text[128];
 
 	iio_strerror(-e->err, text, sizeof(text));
-	buf_dbg(pdata, "%s not used (%s: %s), using %s\n", what, local_io_step_name(e->step),
-		text, to);
+	buf_dbg(pdata, "%s not used (%s: %s), using %s\n", what, local_io_step_name(e->step), text,
+		to);
 	/* Expected on kernels without the API; anything else deserves a word. */
 	if (!is_unsupported(e->err))
 		buf_warn(pdata, "%s failed at %s: %s; using %s\n", what,
@@ -257,30 +258,29 @@ static void note_fallback(struct iio_buffer_stream_pdata *pdata, const char *wha
 }
 
 /* Gives up DMABUF for this buffer: the core's blocks and read()/write() take over. Lock held. */
-static void *fall_back_to_fileio(struct iio_buffer_stream_pdata *pdata,
-				 const struct chain_error *e)
+static void *fall_back_to_fileio(struct iio_buffer_stream_pdata *pdata, const struct chain_error *e)
 {
 	pdata->info.path = LOCAL_IO_FILEIO;
-	pdata->info.fileio = (struct local_io_fallback){ e->step, e->err };
+	pdata->info.fileio = (struct local_io_fallback){e->step, e->err};
 	note_fallback(pdata, "DMABUF", "read()/write()", e);
 	return iio_ptr(-ENOSYS);
 }
 
-static void report_create_error(struct iio_buffer_stream_pdata *pdata,
-				const struct chain_error *e, size_t size)
+static void report_create_error(struct iio_buffer_stream_pdata *pdata, const struct chain_error *e,
+				size_t size)
 {
 	if (e->step == LOCAL_STEP_ATTACH && e->err == -EBUSY)
 		buf_err(pdata, "Unable to attach a DMABUF block: the buffer is enabled; create "
-			"every block before starting the stream\n");
+			       "every block before starting the stream\n");
 	else
-		buf_perror(pdata, e->err, "Unable to create a DMABUF block of %zu bytes (%s)",
-			   size, local_io_step_name(e->step));
+		buf_perror(pdata, e->err, "Unable to create a DMABUF block of %zu bytes (%s)", size,
+			   local_io_step_name(e->step));
 }
 
 struct iio_block_pdata *local_create_block(struct iio_buffer_stream_pdata *pdata, size_t size,
 					   void **data)
 {
-	struct chain_error e = { LOCAL_STEP_NONE, 0 };
+	struct chain_error e = {LOCAL_STEP_NONE, 0};
 	struct iio_block_pdata *block;
 	const char *heap = NULL;
 	bool decided;
@@ -297,7 +297,7 @@ struct iio_block_pdata *local_create_block(struct iio_buffer_stream_pdata *pdata
 	}
 	if (pdata->fd_is_chardev) {
 		/* The DMABUF ioctls live on buffer fds only. */
-		e = (struct chain_error){ LOCAL_STEP_LEGACY_FD, -ENOTTY };
+		e = (struct chain_error){LOCAL_STEP_LEGACY_FD, -ENOTTY};
 		block = fall_back_to_fileio(pdata, &e);
 		pthread_mutex_unlock(&pdata->lock);
 		return block;
@@ -331,7 +331,7 @@ struct iio_block_pdata *local_create_block(struct iio_buffer_stream_pdata *pdata
 		ret = make_block(block, LOCAL_DMABUF_HEAP, heap, &e);
 		if (ret < 0 && !(e.step == LOCAL_STEP_ATTACH && e.err == -EBUSY)) {
 			pdata->info.source[LOCAL_DMABUF_HEAP] =
-				(struct local_io_fallback){ e.step, e.err };
+				(struct local_io_fallback){e.step, e.err};
 			pdata->heap_given_up = true;
 			note_fallback(pdata, source_names[LOCAL_DMABUF_HEAP], "udmabuf", &e);
 			/* An attach refused for a heap DMABUF is refused for any. */
@@ -339,13 +339,13 @@ struct iio_block_pdata *local_create_block(struct iio_buffer_stream_pdata *pdata
 				ret = make_block(block, LOCAL_DMABUF_UDMABUF, NULL, &e);
 			if (ret < 0 && e.step != LOCAL_STEP_ATTACH)
 				pdata->info.source[LOCAL_DMABUF_UDMABUF] =
-					(struct local_io_fallback){ e.step, e.err };
+					(struct local_io_fallback){e.step, e.err};
 		}
 	} else {
 		ret = make_block(block, LOCAL_DMABUF_UDMABUF, NULL, &e);
 		if (ret < 0 && e.step != LOCAL_STEP_ATTACH)
 			pdata->info.source[LOCAL_DMABUF_UDMABUF] =
-				(struct local_io_fallback){ e.step, e.err };
+				(struct local_io_fallback){e.step, e.err};
 	}
 
 	if (ret < 0) {
@@ -409,8 +409,10 @@ int local_enqueue_block(struct iio_block_pdata *block, size_t bytes_used, bool c
 		return -EPERM;
 	}
 	if (!bytes_used || bytes_used > block->size) {
-		buf_err(pdata, "Unable to enqueue a DMABUF block: %zu bytes used, the block has "
-			"%zu\n", bytes_used, block->size);
+		buf_err(pdata,
+			"Unable to enqueue a DMABUF block: %zu bytes used, the block has "
+			"%zu\n",
+			bytes_used, block->size);
 		return -EINVAL;
 	}
 	if (atomic_load(&pdata->cancelled))
@@ -430,10 +432,10 @@ int local_enqueue_block(struct iio_block_pdata *block, size_t bytes_used, bool c
 			(void)sync_block(block, LOCAL_DMA_BUF_SYNC_START);
 		if (ret == -EBUSY)
 			buf_err(pdata, "Unable to enqueue a DMABUF block: still in use by the "
-				"hardware (a fence did not signal)\n");
+				       "hardware (a fence did not signal)\n");
 		else if (ret == -EPERM)
 			buf_err(pdata, "Unable to enqueue a DMABUF block: the kernel has it "
-				"queued already\n");
+				       "queued already\n");
 		else if (ret == -ENODEV)
 			buf_err(pdata, "Unable to enqueue a DMABUF block: the device is gone\n");
 		else

@@ -27,8 +27,10 @@ static ssize_t report_error(struct iio_buffer_stream_pdata *pdata, ssize_t err, 
 		buf_err(pdata, "%s failed: the device is gone\n", op);
 		break;
 	case -EBUSY:
-		buf_err(pdata, "%s refused: the buffer is busy (DMABUFs attached, or another "
-			"user)\n", op);
+		buf_err(pdata,
+			"%s refused: the buffer is busy (DMABUFs attached, or another "
+			"user)\n",
+			op);
 		break;
 	default:
 		buf_perror(pdata, (int)err, "%s on the buffer fd failed", op);

@@ -13,10 +13,10 @@
 
 /* The kernel's struct dma_heap_allocation_data. */
 struct local_dma_heap_alloc {
-	uint64_t len;         /* in: bytes (the kernel rounds up to pages) */
-	uint32_t fd;          /* out: the new DMABUF */
-	uint32_t fd_flags;    /* in: O_RDWR | O_CLOEXEC */
-	uint64_t heap_flags;  /* in: none defined, 0 */
+	uint64_t len;	     /* in: bytes (the kernel rounds up to pages) */
+	uint32_t fd;	     /* out: the new DMABUF */
+	uint32_t fd_flags;   /* in: O_RDWR | O_CLOEXEC */
+	uint64_t heap_flags; /* in: none defined, 0 */
 };
 
 _Static_assert(sizeof(struct local_dma_heap_alloc) == 24, "dma_heap_allocation_data is 24 bytes");
@@ -42,10 +42,10 @@ struct local_dma_buf_sync {
 
 /* The kernel's struct udmabuf_create. */
 struct local_udmabuf_create {
-	uint32_t memfd;       /* sealed with F_SEAL_SHRINK, never F_SEAL_WRITE */
+	uint32_t memfd; /* sealed with F_SEAL_SHRINK, never F_SEAL_WRITE */
 	uint32_t flags;
-	uint64_t offset;      /* page aligned */
-	uint64_t size;        /* page aligned */
+	uint64_t offset; /* page aligned */
+	uint64_t size;	 /* page aligned */
 };
 
 _Static_assert(sizeof(struct local_udmabuf_create) == 24, "udmabuf_create is 24 bytes");

@@ -95,32 +95,32 @@ static TEST_UNUSED void fx_read(const char *root, const char *rel, char *dst, si
 static TEST_UNUSED void fx_make(char *root, size_t len, bool chardev_fifo)
 {
 	static const char *const adc_files[][2] = {
-		{ FX_ADC "name", "adc\n" },
-		{ FX_ADC "buffer/enable", "0\n" },
-		{ FX_ADC "buffer/length", "0\n" },
-		{ FX_ADC "buffer/watermark", "1\n" },
-		{ FX_ADC "buffer/direction", "in\n" },
-		{ FX_ADC "scan_elements/in_voltage0_en", "0\n" },
-		{ FX_ADC "scan_elements/in_voltage0_index", "0\n" },
-		{ FX_ADC "scan_elements/in_voltage0_type", "le:s16/16>>0\n" },
-		{ FX_ADC "scan_elements/in_voltage1_en", "0\n" },
-		{ FX_ADC "scan_elements/in_voltage1_index", "1\n" },
-		{ FX_ADC "scan_elements/in_voltage1_type", "le:s16/16>>0\n" },
-		{ FX_ADC "buffer1/enable", "0\n" },
-		{ FX_ADC "buffer1/length", "0\n" },
-		{ FX_ADC "buffer1/watermark", "1\n" },
-		{ FX_ADC "buffer1/direction", "in\n" },
-		{ FX_ADC "buffer1/in_voltage2_en", "0\n" },
-		{ FX_ADC "buffer1/in_voltage2_index", "2\n" },
-		{ FX_ADC "buffer1/in_voltage2_type", "le:s16/16>>0\n" },
-		{ FX_DAC "name", "dac\n" },
-		{ FX_DAC "buffer/enable", "0\n" },
-		{ FX_DAC "buffer/length", "0\n" },
-		{ FX_DAC "buffer/watermark", "1\n" },
-		{ FX_DAC "buffer/direction", "out\n" },
-		{ FX_DAC "scan_elements/out_voltage0_en", "0\n" },
-		{ FX_DAC "scan_elements/out_voltage0_index", "0\n" },
-		{ FX_DAC "scan_elements/out_voltage0_type", "le:s16/16>>0\n" },
+		{FX_ADC "name", "adc\n"},
+		{FX_ADC "buffer/enable", "0\n"},
+		{FX_ADC "buffer/length", "0\n"},
+		{FX_ADC "buffer/watermark", "1\n"},
+		{FX_ADC "buffer/direction", "in\n"},
+		{FX_ADC "scan_elements/in_voltage0_en", "0\n"},
+		{FX_ADC "scan_elements/in_voltage0_index", "0\n"},
+		{FX_ADC "scan_elements/in_voltage0_type", "le:s16/16>>0\n"},
+		{FX_ADC "scan_elements/in_voltage1_en", "0\n"},
+		{FX_ADC "scan_elements/in_voltage1_index", "1\n"},
+		{FX_ADC "scan_elements/in_voltage1_type", "le:s16/16>>0\n"},
+		{FX_ADC "buffer1/enable", "0\n"},
+		{FX_ADC "buffer1/length", "0\n"},
+		{FX_ADC "buffer1/watermark", "1\n"},
+		{FX_ADC "buffer1/direction", "in\n"},
+		{FX_ADC "buffer1/in_voltage2_en", "0\n"},
+		{FX_ADC "buffer1/in_voltage2_index", "2\n"},
+		{FX_ADC "buffer1/in_voltage2_type", "le:s16/16>>0\n"},
+		{FX_DAC "name", "dac\n"},
+		{FX_DAC "buffer/enable", "0\n"},
+		{FX_DAC "buffer/length", "0\n"},
+		{FX_DAC "buffer/watermark", "1\n"},
+		{FX_DAC "buffer/direction", "out\n"},
+		{FX_DAC "scan_elements/out_voltage0_en", "0\n"},
+		{FX_DAC "scan_elements/out_voltage0_index", "0\n"},
+		{FX_DAC "scan_elements/out_voltage0_type", "le:s16/16>>0\n"},
 	};
 	char path[PATH_MAX];
 	unsigned int i;
@@ -225,12 +225,12 @@ static TEST_UNUSED struct iio_buffer_stream *fx_open(struct fx_ctx *fc, const ch
 
 enum fake_kind {
 	FAKE_NONE = 0,
-	FAKE_CHARDEV,      /* /dev/iio:deviceN */
-	FAKE_BUFFER,       /* from IIO_BUFFER_GET_FD_IOCTL */
-	FAKE_HEAP,         /* /dev/dma_heap/<name> */
-	FAKE_UDMABUF_DEV,  /* /dev/udmabuf */
+	FAKE_CHARDEV,	  /* /dev/iio:deviceN */
+	FAKE_BUFFER,	  /* from IIO_BUFFER_GET_FD_IOCTL */
+	FAKE_HEAP,	  /* /dev/dma_heap/<name> */
+	FAKE_UDMABUF_DEV, /* /dev/udmabuf */
 	FAKE_DMABUF,
-	FAKE_SYSFS,        /* a fixture file, passed through and logged */
+	FAKE_SYSFS, /* a fixture file, passed through and logged */
 };
 
 #define FAKE_MAX_FDS 256
@@ -238,17 +238,17 @@ enum fake_kind {
 
 struct fake_obj {
 	enum fake_kind kind;
-	char name[64];         /* sysfs: path relative to the device dir; dmabuf: "dN" */
-	int dev;               /* chardev/buffer/sysfs: device number */
-	unsigned int index;    /* buffer: index */
+	char name[64];	    /* sysfs: path relative to the device dir; dmabuf: "dN" */
+	int dev;	    /* chardev/buffer/sysfs: device number */
+	unsigned int index; /* buffer: index */
 	/* DMABUF */
-	int fence;             /* eventfd: readable when no fence is pending */
+	int fence; /* eventfd: readable when no fence is pending */
 	size_t size;
-	int attached_to;       /* buffer fd, or -1 */
+	int attached_to; /* buffer fd, or -1 */
 	bool queued;
 	bool cyclic;
 	size_t bytes_used;
-	bool cpu_access;       /* between SYNC START and END */
+	bool cpu_access; /* between SYNC START and END */
 	unsigned int nb_syncs;
 };
 
@@ -256,21 +256,21 @@ struct fake_kernel {
 	pthread_mutex_t lock;
 	char root[PATH_MAX];
 	/* What the kernel offers. */
-	bool get_fd;           /* IIO_BUFFER_GET_FD_IOCTL (else EINVAL like Linux < 5.11) */
-	int dmabuf_api_err;    /* 0: IIO DMABUF ioctls work; else ATTACH fails with it */
-	bool heap;             /* /dev/dma_heap/system exists */
+	bool get_fd;	    /* IIO_BUFFER_GET_FD_IOCTL (else EINVAL like Linux < 5.11) */
+	int dmabuf_api_err; /* 0: IIO DMABUF ioctls work; else ATTACH fails with it */
+	bool heap;	    /* /dev/dma_heap/system exists */
 	int heap_alloc_err;
-	bool udmabuf;          /* /dev/udmabuf exists */
-	bool auto_complete;    /* the hardware finishes blocks as soon as it can */
-	bool gone;             /* device unplugged: ENODEV everywhere */
-	bool chardev_busy;     /* another process has /dev/iio:deviceN open */
-	bool coupled;          /* enabling adc voltage0 also enables voltage1 */
-	int enqueue_err;       /* forced DMABUF_ENQUEUE error */
+	bool udmabuf;	    /* /dev/udmabuf exists */
+	bool auto_complete; /* the hardware finishes blocks as soon as it can */
+	bool gone;	    /* device unplugged: ENODEV everywhere */
+	bool chardev_busy;  /* another process has /dev/iio:deviceN open */
+	bool coupled;	    /* enabling adc voltage0 also enables voltage1 */
+	int enqueue_err;    /* forced DMABUF_ENQUEUE error */
 	/* State. */
-	bool enabled[2][2];    /* [device][buffer] from the enable files */
+	bool enabled[2][2]; /* [device][buffer] from the enable files */
 	struct fake_obj objs[FAKE_MAX_FDS];
 	unsigned int nb_dmabufs;
-	uint8_t pattern;       /* next byte the fake read() returns */
+	uint8_t pattern; /* next byte the fake read() returns */
 	char log[FAKE_LOG_MAX][96];
 	unsigned int nb_log;
 };
@@ -486,8 +486,8 @@ static int sysfs_rel(const char *path, const char **rel)
 	size_t root_len = strlen(fk.root);
 	const char *p;
 
-	if (strncmp(path, fk.root, root_len) || strncmp(path + root_len, prefix,
-							   sizeof(prefix) - 1))
+	if (strncmp(path, fk.root, root_len) ||
+	    strncmp(path + root_len, prefix, sizeof(prefix) - 1))
 		return -1;
 	p = path + root_len + sizeof(prefix) - 1;
 	if (*p != '0' && *p != '1')
@@ -762,7 +762,7 @@ out:
 static int fake_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
 	struct pollfd real[8];
-	bool dmabuf[8] = { false };
+	bool dmabuf[8] = {false};
 	nfds_t i;
 	int ret;
 
@@ -790,6 +790,7 @@ static int fake_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 	if (ret < 0)
 		return -errno;
 	ret = 0;
+	pthread_mutex_lock(&fk.lock);
 	for (i = 0; i < nfds; i++) {
 		struct fake_obj *o = fake_obj(fds[i].fd);
 
@@ -801,6 +802,7 @@ static int fake_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 		if (fds[i].revents)
 			ret++;
 	}
+	pthread_mutex_unlock(&fk.lock);
 	return ret;
 }
 

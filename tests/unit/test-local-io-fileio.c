@@ -28,7 +28,7 @@ static void fill_node(const char *root, unsigned int dev, unsigned int count)
 	f = fopen(path, "w");
 	CHECK(f);
 	for (i = 0; i < count; i++) {
-		uint8_t le[2] = { (uint8_t)i, (uint8_t)(i >> 8) };
+		uint8_t le[2] = {(uint8_t)i, (uint8_t)(i >> 8)};
 
 		CHECK(fwrite(le, 1, 2, f) == 2);
 	}
@@ -156,8 +156,8 @@ static void test_tx_regular_file(void)
 
 struct writer {
 	char path[PATH_MAX + 32];
-	unsigned int count;      /* 16-bit values */
-	unsigned int chunk;      /* bytes per write() */
+	unsigned int count; /* 16-bit values */
+	unsigned int chunk; /* bytes per write() */
 };
 
 static void *fifo_writer(void *arg)
@@ -193,7 +193,7 @@ static void test_fifo_partial_reads(void)
 {
 	struct iio_buffer_stream *stream;
 	struct iio_block *blocks[2];
-	struct writer w = { .count = 2400, .chunk = 7 };
+	struct writer w = {.count = 2400, .chunk = 7};
 	char root[PATH_MAX];
 	struct fx_ctx fc;
 	pthread_t thread;

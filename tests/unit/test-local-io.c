@@ -60,8 +60,7 @@ static void test_uapi_numbers(void)
 	/* The private headers against the asm-generic encoding of the kernel's definitions. */
 	CHECK_INT(LOCAL_IIO_BUFFER_DMABUF_ATTACH_IOCTL, _IOW('i', 0x92, int));
 	CHECK_INT(LOCAL_IIO_BUFFER_DMABUF_DETACH_IOCTL, _IOW('i', 0x93, int));
-	CHECK_INT(LOCAL_IIO_BUFFER_DMABUF_ENQUEUE_IOCTL,
-		  _IOW('i', 0x94, struct local_iio_dmabuf));
+	CHECK_INT(LOCAL_IIO_BUFFER_DMABUF_ENQUEUE_IOCTL, _IOW('i', 0x94, struct local_iio_dmabuf));
 	CHECK_INT(LOCAL_IIO_GET_EVENT_FD_IOCTL, _IOR('i', 0x90, int));
 #ifdef HAVE_KERNEL_HEADERS
 	CHECK_INT(LOCAL_IIO_BUFFER_GET_FD_IOCTL, IIO_BUFFER_GET_FD_IOCTL);
@@ -226,7 +225,7 @@ static void test_disable_cpu_access(void)
 	}
 	CHECK(!strstr(fake_log_text(0), "SYNC"));
 	CHECK_STR(fake_log_text(0), "ENQUEUE d0 8192; done d0; ENQUEUE d0 8192; done d0; "
-		  "ENQUEUE d0 8192; done d0");
+				    "ENQUEUE d0 8192; done d0");
 
 	/* Turning it back on while the block is with the application starts CPU access. */
 	fake_clear_log();
@@ -254,7 +253,7 @@ static void test_attach_after_enable(void)
 	late = iio_buffer_stream_create_block(stream, 4096);
 	CHECK_INT(iio_err(late), -EBUSY);
 	CHECK(fx_logged(&fc, "iio:device0: buffer 0: Unable to attach a DMABUF block: the buffer "
-			"is enabled; create every block before starting the stream"));
+			     "is enabled; create every block before starting the stream"));
 	get_info(stream, &info);
 	CHECK_INT(info.path, LOCAL_IO_DMABUF);
 	CHECK_INT(info.nb_blocks[LOCAL_DMABUF_HEAP], 1);
@@ -284,7 +283,7 @@ static void test_errors(void)
 	CHECK_INT(iio_block_enqueue(block, 0, false), -EBUSY);
 	CHECK_STR(fake_log_text(0), "SYNC END d0; ENQUEUE d0 4096; SYNC START d0");
 	CHECK(fx_logged(&fc, "iio:device0: buffer 0: Unable to enqueue a DMABUF block: still in "
-			"use by the hardware"));
+			     "use by the hardware"));
 	fk.enqueue_err = 0;
 	data = iio_block_start(block);
 	memset(data, 0x55, 16);
@@ -293,7 +292,7 @@ static void test_errors(void)
 	fk.gone = true;
 	CHECK_INT(iio_block_enqueue(block, 0, false), -ENODEV);
 	CHECK(fx_logged(&fc, "iio:device0: buffer 0: Unable to enqueue a DMABUF block: the "
-			"device is gone"));
+			     "device is gone"));
 	iio_block_destroy(block);
 	iio_buffer_close(stream);
 	fk.gone = false;
@@ -394,7 +393,7 @@ static void test_cancel(void)
 	stream = fx_open(&fc, "adc", 0, "voltage0", NULL);
 	CHECK(!iio_err(stream));
 	for (i = 0; i < 2; i++) {
-		w[i] = (struct waiter){ .block = iio_buffer_stream_create_block(stream, 4096) };
+		w[i] = (struct waiter){.block = iio_buffer_stream_create_block(stream, 4096)};
 		CHECK(!iio_err(w[i].block));
 		CHECK_INT(iio_block_enqueue(w[i].block, 0, false), 0);
 	}
@@ -442,12 +441,12 @@ static void test_fallback_udmabuf(void)
 	b0 = iio_buffer_stream_create_block(stream, 3000);
 	CHECK(!iio_err(b0));
 	CHECK_STR(fake_log_text(0), "open /dev/dma_heap/system; open /dev/udmabuf; "
-		  "UDMABUF_CREATE 4096; SYNC START d0; ATTACH d0");
+				    "UDMABUF_CREATE 4096; SYNC START d0; ATTACH d0");
 	fake_clear_log();
 	b1 = iio_buffer_stream_create_block(stream, 4096);
 	CHECK(!iio_err(b1));
 	CHECK_STR(fake_log_text(0), "open /dev/udmabuf; UDMABUF_CREATE 4096; SYNC START d1; "
-		  "ATTACH d1");
+				    "ATTACH d1");
 	get_info(stream, &info);
 	CHECK_INT(info.path, LOCAL_IO_DMABUF);
 	CHECK_INT(info.source[LOCAL_DMABUF_HEAP].step, LOCAL_STEP_HEAP_OPEN);
@@ -455,7 +454,7 @@ static void test_fallback_udmabuf(void)
 	CHECK_INT(info.source[LOCAL_DMABUF_UDMABUF].step, LOCAL_STEP_NONE);
 	CHECK_INT(info.nb_blocks[LOCAL_DMABUF_UDMABUF], 2);
 	CHECK(fx_logged(&fc, "DMA heap not used (opening the DMA heap: No such file or "
-			"directory (-2)), using udmabuf"));
+			     "directory (-2)), using udmabuf"));
 	CHECK(!fx_logged(&fc, "WARNING"));
 
 	CHECK_INT(iio_block_enqueue(b0, 0, false), 0);
@@ -490,7 +489,7 @@ static void test_fallback_heap_errors(void)
 	CHECK_INT(info.source[LOCAL_DMABUF_HEAP].err, -ENOMEM);
 	CHECK_INT(info.nb_blocks[LOCAL_DMABUF_UDMABUF], 1);
 	CHECK(fx_logged(&fc, "WARNING: iio:device0: buffer 0: DMA heap failed at "
-			"DMA_HEAP_IOCTL_ALLOC: Cannot allocate memory"));
+			     "DMA_HEAP_IOCTL_ALLOC: Cannot allocate memory"));
 	iio_block_destroy(block);
 	iio_buffer_close(stream);
 
@@ -550,11 +549,12 @@ static void test_fallback_fileio(void)
 	CHECK_INT(info.fileio.err, -ENOENT);
 	CHECK_INT(info.source[LOCAL_DMABUF_UDMABUF].step, LOCAL_STEP_UDMABUF_OPEN);
 	/* 256 samples a block: the kernel buffer holds 4 blocks, wakes up at one. */
-	CHECK_STR(fake_log_text(0), "open /dev/dma_heap/system; open /dev/udmabuf; "
+	CHECK_STR(fake_log_text(0),
+		  "open /dev/dma_heap/system; open /dev/udmabuf; "
 		  "write buffer/length 1024; write buffer/watermark 256; write buffer/enable 1; "
 		  "write buffer/enable 0");
 	CHECK(fx_logged(&fc, "DMABUF not used (opening /dev/udmabuf: No such file or directory "
-			"(-2)), using read()/write()"));
+			     "(-2)), using read()/write()"));
 	CHECK(!fx_logged(&fc, "WARNING"));
 	iio_buffer_close(stream);
 	teardown(&fc);
@@ -563,7 +563,7 @@ static void test_fallback_fileio(void)
 /* The kernel refuses to attach (no DMABUF support in the buffer, or Linux < 6.11). */
 static void test_fallback_attach_refused(void)
 {
-	static const int errors[] = { -ENODEV, -EPERM, -ENOTTY };
+	static const int errors[] = {-ENODEV, -EPERM, -ENOTTY};
 	struct iio_buffer_stream *stream;
 	struct local_io_info info;
 	struct fx_ctx fc;
@@ -577,8 +577,10 @@ static void test_fallback_attach_refused(void)
 		fake_clear_log();
 		check_fileio_rx(stream, 512);
 		/* Attached to nothing, unmapped and closed, then fileio. */
-		CHECK(!strncmp(fake_log_text(0), "open /dev/dma_heap/system; HEAP_ALLOC 4096; "
-			       "SYNC START d0; ATTACH d0; close d0; write buffer/length", 90));
+		CHECK(!strncmp(fake_log_text(0),
+			       "open /dev/dma_heap/system; HEAP_ALLOC 4096; "
+			       "SYNC START d0; ATTACH d0; close d0; write buffer/length",
+			       90));
 		get_info(stream, &info);
 		CHECK_INT(info.path, LOCAL_IO_FILEIO);
 		CHECK_INT(info.fileio.step, LOCAL_STEP_ATTACH);
@@ -624,7 +626,7 @@ static void test_fallback_legacy_chardev(void)
 	stream = fx_open(&fc, "adc", 1, "voltage2", NULL);
 	CHECK_INT(iio_err(stream), -EINVAL);
 	CHECK(fx_logged(&fc, "iio:device0: buffer 1: Unable to get the buffer fd: the kernel lacks "
-			"IIO_BUFFER_GET_FD_IOCTL (Linux >= 5.11)"));
+			     "IIO_BUFFER_GET_FD_IOCTL (Linux >= 5.11)"));
 	teardown(&fc);
 }
 
@@ -641,9 +643,10 @@ static void test_second_buffer(void)
 	fake_clear_log();
 	s1 = fx_open(&fc, "adc", 1, "voltage2", NULL);
 	CHECK(!iio_err(s1));
-	CHECK_STR(fake_log_text(0), "open /dev/iio:device0; GET_FD 1; close chardev; "
-		  "F_SETFL buffer1 O_NONBLOCK; write buffer1/enable 0; write buffer1/in_voltage2_en 0; "
-		  "write buffer1/in_voltage2_en 1");
+	CHECK_STR(fake_log_text(0),
+		  "open /dev/iio:device0; GET_FD 1; close chardev; "
+		  "F_SETFL buffer1 O_NONBLOCK; write buffer1/enable 0; "
+		  "write buffer1/in_voltage2_en 0; write buffer1/in_voltage2_en 1");
 	block = iio_buffer_stream_create_block(s1, 2048);
 	CHECK(!iio_err(block));
 	CHECK_INT(iio_block_enqueue(block, 0, false), 0);
