@@ -14,13 +14,13 @@
 #define COMMON_OPTSTRING "hVu:a::S::T:"
 
 static const struct option common_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "uri", required_argument, NULL, 'u' },
-	{ "scan", optional_argument, NULL, 'S' },
-	{ "auto", optional_argument, NULL, 'a' },
-	{ "timeout", required_argument, NULL, 'T' },
-	{ NULL, 0, NULL, 0 },
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"uri", required_argument, NULL, 'u'},
+	{"scan", optional_argument, NULL, 'S'},
+	{"auto", optional_argument, NULL, 'a'},
+	{"timeout", required_argument, NULL, 'T'},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const common_help[] = {
@@ -41,7 +41,7 @@ static const char *const common_help[] = {
 };
 
 /* Names a scan string may start with: they tell "-S ip" from "-a mydevice". */
-static const char *const scan_backend_names[] = { "local", "ip", "usb", "serial", "xml", "emu" };
+static const char *const scan_backend_names[] = {"local", "ip", "usb", "serial", "xml", "emu"};
 
 static char *merged_optstring;
 static struct option *merged_options;
@@ -71,7 +71,8 @@ static void merge_options(const struct tool_info *tool)
 		die_oom();
 	memcpy(merged_options, common_options, nb_common * sizeof(*merged_options));
 	if (nb_tool)
-		memcpy(merged_options + nb_common, tool->options, nb_tool * sizeof(*merged_options));
+		memcpy(merged_options + nb_common, tool->options,
+		       nb_tool * sizeof(*merged_options));
 	/* The leading '+' is for the tool's pass; the first pass skips it. */
 	snprintf(merged_optstring, len, "+%s%s", COMMON_OPTSTRING, tool->optstring);
 }
@@ -159,8 +160,10 @@ static void parse_timeout(const struct tool_info *tool, const char *arg,
 	errno = 0;
 	val = strtol(arg, &end, 10);
 	if (!*arg || *end || errno || val < -1 || val > INT_MAX) {
-		fprintf(stderr, "%s: invalid timeout '%s': expected milliseconds (0 = backend "
-				"default, -1 = infinite) or 'nonblocking'\n", tool->name, arg);
+		fprintf(stderr,
+			"%s: invalid timeout '%s': expected milliseconds (0 = backend "
+			"default, -1 = infinite) or 'nonblocking'\n",
+			tool->name, arg);
 		exit(EXIT_FAILURE);
 	}
 	params->timeout_ms = (int)val;
@@ -369,8 +372,9 @@ struct iio_context *common_create_context(const struct tool_info *tool,
 		if (uri)
 			fprintf(stderr, "ERROR: Unable to create IIO context %s: %s\n", uri, err);
 		else if (remote && *remote)
-			fprintf(stderr, "ERROR: Unable to create IIO context %s (from IIOD_REMOTE): "
-					"%s\n", remote, err);
+			fprintf(stderr,
+				"ERROR: Unable to create IIO context %s (from IIOD_REMOTE): %s\n",
+				remote, err);
 		else
 			fprintf(stderr, "ERROR: Unable to create local IIO context: %s\n", err);
 		ctx = NULL;

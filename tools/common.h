@@ -20,17 +20,17 @@
 
 /* A tool's description: its options come after the common ones in --help. */
 struct tool_info {
-	const char *name;              /* program name used in messages */
-	const char *synopsis;          /* what follows "[OPTION]..." in the usage line */
-	const char *optstring;         /* the tool's own getopt letters */
-	const struct option *options;  /* the tool's long options, zero-terminated */
-	const char *const *help;       /* one description per entry of options */
+	const char *name;	      /* program name used in messages */
+	const char *synopsis;	      /* what follows "[OPTION]..." in the usage line */
+	const char *optstring;	      /* the tool's own getopt letters */
+	const struct option *options; /* the tool's long options, zero-terminated */
+	const char *const *help;      /* one description per entry of options */
 };
 
 struct common_opts {
 	struct iio_context_params params;
-	const char *uri;           /* -u */
-	bool autodetect;           /* -a */
+	const char *uri;	   /* -u */
+	bool autodetect;	   /* -a */
 	const char *auto_backends; /* -a's optional backend list */
 };
 

@@ -17,14 +17,14 @@ enum gen_code_class {
 
 struct gen_code_access {
 	enum gen_code_class cls;
-	const char *uri;          /* NULL: the default context */
-	const char *device;       /* id, label or name */
-	const char *channel;      /* channel classes only */
-	bool output;              /* direction of the channel */
+	const char *uri;     /* NULL: the default context */
+	const char *device;  /* id, label or name */
+	const char *channel; /* channel classes only */
+	bool output;	     /* direction of the channel */
 	unsigned int buffer_index;
 	const char *attr;
-	const char *value;        /* NULL: read only */
-	bool read_back;           /* read (again) after writing */
+	const char *value; /* NULL: read only */
+	bool read_back;	   /* read (again) after writing */
 };
 
 /* True if path names a file gen_code_write() can produce (*.c or *.py). */

@@ -63,24 +63,24 @@ struct match_list {
 };
 
 static const struct option attr_options[] = {
-	{ "device-attr", no_argument, NULL, 'd' },
-	{ "channel-attr", no_argument, NULL, 'c' },
-	{ "context-attr", no_argument, NULL, 'C' },
-	{ "buffer-attr", no_argument, NULL, 'B' },
-	{ "buffer-index", required_argument, NULL, 'b' },
-	{ "debug-attr", no_argument, NULL, 'D' },
-	{ "event-attr", no_argument, NULL, 'E' },
-	{ "channel-event-attr", no_argument, NULL, 'e' },
-	{ "input-channel", no_argument, NULL, 'i' },
-	{ "output-channel", no_argument, NULL, 'o' },
-	{ "scan-channel", no_argument, NULL, 's' },
-	{ "ignore-case", no_argument, NULL, 'I' },
-	{ "write-only", no_argument, NULL, 'w' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "generate-code", required_argument, NULL, 'g' },
-	{ "input-file", no_argument, NULL, 'f' },
-	{ NULL, 0, NULL, 0 },
+	{"device-attr", no_argument, NULL, 'd'},
+	{"channel-attr", no_argument, NULL, 'c'},
+	{"context-attr", no_argument, NULL, 'C'},
+	{"buffer-attr", no_argument, NULL, 'B'},
+	{"buffer-index", required_argument, NULL, 'b'},
+	{"debug-attr", no_argument, NULL, 'D'},
+	{"event-attr", no_argument, NULL, 'E'},
+	{"channel-event-attr", no_argument, NULL, 'e'},
+	{"input-channel", no_argument, NULL, 'i'},
+	{"output-channel", no_argument, NULL, 'o'},
+	{"scan-channel", no_argument, NULL, 's'},
+	{"ignore-case", no_argument, NULL, 'I'},
+	{"write-only", no_argument, NULL, 'w'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"generate-code", required_argument, NULL, 'g'},
+	{"input-file", no_argument, NULL, 'f'},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const attr_help[] = {
@@ -316,7 +316,8 @@ static void print_bare_value(const struct iio_attr *attr, const char *value)
 	size_t len = strlen(value);
 	bool space = false;
 
-	if (attr->type == IIO_ATTR_TYPE_BUFFER || !ends_with(iio_attr_get_name(attr), "available")) {
+	if (attr->type == IIO_ATTR_TYPE_BUFFER ||
+	    !ends_with(iio_attr_get_name(attr), "available")) {
 		printf("%s\n", value);
 		return;
 	}
@@ -381,8 +382,7 @@ static char *read_value_file(const char *path, size_t *len)
 	return data;
 }
 
-static bool write_match(const struct match *m, const struct query *q, const void *data,
-			size_t len)
+static bool write_match(const struct match *m, const struct query *q, const void *data, size_t len)
 {
 	const char *name = iio_attr_get_name(m->attr);
 	char err[256];
@@ -395,8 +395,9 @@ static bool write_match(const struct match *m, const struct query *q, const void
 	if (ret < 0) {
 		iio_strerror((int)-ret, err, sizeof(err));
 		if (q->value_from_file)
-			fprintf(stderr, "%s: unable to write the content of '%s' to attribute '%s': "
-					"%s\n", NAME, q->value, name, err);
+			fprintf(stderr,
+				"%s: unable to write the content of '%s' to attribute '%s': %s\n",
+				NAME, q->value, name, err);
 		else
 			fprintf(stderr, "%s: unable to write '%s' to attribute '%s': %s\n", NAME,
 				q->value, name, err);
@@ -423,7 +424,7 @@ static void add_match(struct match_list *list, const struct iio_device *dev,
 		list->items = items;
 		list->capacity = cap;
 	}
-	list->items[list->count++] = (struct match){ .dev = dev, .chn = chn, .attr = attr };
+	list->items[list->count++] = (struct match){.dev = dev, .chn = chn, .attr = attr};
 }
 
 static void print_devices_summary(const struct iio_context *ctx, const struct query *q)
@@ -448,10 +449,10 @@ static void print_devices_summary(const struct iio_context *ctx, const struct qu
 			what = "channels";
 		} else {
 			count = device_attrs_count(dev, q);
-			what = q->cls == CLASS_DEVICE ? "device attributes" :
-			       q->cls == CLASS_BUFFER ? "buffer attributes" :
-			       q->cls == CLASS_DEBUG  ? "debug attributes" :
-							"event attributes";
+			what = q->cls == CLASS_DEVICE	? "device attributes"
+			       : q->cls == CLASS_BUFFER ? "buffer attributes"
+			       : q->cls == CLASS_DEBUG	? "debug attributes"
+							: "event attributes";
 		}
 		printf(": found %u %s\n", count, what);
 	}
@@ -482,7 +483,8 @@ static void select_attrs(struct match_list *list, const struct query *q,
 	unsigned int i, nb = chn ? channel_attrs_count(chn, q) : device_attrs_count(dev, q);
 
 	for (i = 0; i < nb; i++) {
-		const struct iio_attr *attr = chn ? channel_attr(chn, q, i) : device_attr(dev, q, i);
+		const struct iio_attr *attr =
+			chn ? channel_attr(chn, q, i) : device_attr(dev, q, i);
 
 		if (!q->attr || name_matches(iio_attr_get_name(attr), q->attr, q->ignore_case))
 			add_match(list, dev, chn, attr);
@@ -592,8 +594,9 @@ static bool generate_code(const struct query *q, const char *uri, const struct m
 	int ret;
 
 	if (nb_matches != 1) {
-		fprintf(stderr, "%s: -g needs a query that selects one attribute, this one selects "
-				"%zu\n", NAME, nb_matches);
+		fprintf(stderr,
+			"%s: -g needs a query that selects one attribute, this one selects %zu\n",
+			NAME, nb_matches);
 		return false;
 	}
 	if (m) {
@@ -612,8 +615,7 @@ static bool generate_code(const struct query *q, const char *uri, const struct m
 	return true;
 }
 
-static int run_context_query(const struct iio_context *ctx, const struct query *q,
-			     const char *uri)
+static int run_context_query(const struct iio_context *ctx, const struct query *q, const char *uri)
 {
 	unsigned int i, nb = iio_context_get_attrs_count(ctx);
 	const char *last = NULL;
@@ -645,7 +647,7 @@ static int run_context_query(const struct iio_context *ctx, const struct query *
 
 static int run_query(const struct iio_context *ctx, const struct query *q, const char *uri)
 {
-	struct match_list list = { 0 };
+	struct match_list list = {0};
 	bool ok = true, verbose;
 	char *data = NULL;
 	size_t i, len = 0;
@@ -707,8 +709,8 @@ static bool is_negative_number(const char *word)
 
 static bool option_takes_argument(const char *word)
 {
-	static const char *const with_arg[] = { "-u", "--uri", "-T", "--timeout", "-b",
-						"--buffer-index", "-g", "--generate-code" };
+	static const char *const with_arg[] = {"-u", "--uri",	       "-T", "--timeout",
+					       "-b", "--buffer-index", "-g", "--generate-code"};
 	size_t i;
 
 	for (i = 0; i < sizeof(with_arg) / sizeof(with_arg[0]); i++)
@@ -760,7 +762,8 @@ static void parse_command_line(int argc, char **argv, struct query *q, struct co
 	bool index_set = false;
 
 	/* Keep a trailing negative value away from getopt. */
-	if (argc > 2 && is_negative_number(argv[argc - 1]) && !option_takes_argument(argv[argc - 2]))
+	if (argc > 2 && is_negative_number(argv[argc - 1]) &&
+	    !option_takes_argument(argv[argc - 2]))
 		nargs--;
 
 	common_parse(&attr_tool, nargs, argv, opts);
@@ -863,7 +866,7 @@ static void parse_command_line(int argc, char **argv, struct query *q, struct co
 
 int main(int argc, char **argv)
 {
-	struct query q = { .cls = CLASS_NONE };
+	struct query q = {.cls = CLASS_NONE};
 	struct common_opts opts;
 	struct iio_context *ctx;
 	int ret;

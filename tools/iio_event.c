@@ -30,12 +30,9 @@ static const char *const event_types[] = {
 };
 
 static const char *const event_directions[] = {
-	[IIO_EV_DIR_EITHER] = "either",
-	[IIO_EV_DIR_RISING] = "rising",
-	[IIO_EV_DIR_FALLING] = "falling",
-	[IIO_EV_DIR_NONE] = NULL,
-	[IIO_EV_DIR_SINGLETAP] = "singletap",
-	[IIO_EV_DIR_DOUBLETAP] = "doubletap",
+	[IIO_EV_DIR_EITHER] = "either",		  [IIO_EV_DIR_RISING] = "rising",
+	[IIO_EV_DIR_FALLING] = "falling",	  [IIO_EV_DIR_NONE] = NULL,
+	[IIO_EV_DIR_SINGLETAP] = "singletap",	  [IIO_EV_DIR_DOUBLETAP] = "doubletap",
 	[IIO_EV_DIR_FAULT_OPENWIRE] = "openwire",
 };
 
@@ -73,7 +70,7 @@ static void ignore_signal(void *data)
 
 int main(int argc, char **argv)
 {
-	const struct timespec period = { .tv_sec = 0, .tv_nsec = POLL_PERIOD_NS };
+	const struct timespec period = {.tv_sec = 0, .tv_nsec = POLL_PERIOD_NS};
 	struct iio_event_stream *stream;
 	struct common_opts opts;
 	struct iio_context *ctx;

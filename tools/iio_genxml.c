@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const struct option genxml_options[] = {
-	{ "emulator", no_argument, NULL, 'e' },
-	{ NULL, 0, NULL, 0 },
+	{"emulator", no_argument, NULL, 'e'},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const genxml_help[] = {

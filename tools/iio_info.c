@@ -12,9 +12,9 @@
 #define VALUE_SIZE 16384
 
 static const struct option info_options[] = {
-	{ "read-debug-attr", no_argument, NULL, 'd' },
-	{ "no-read-attr", no_argument, NULL, 'n' },
-	{ NULL, 0, NULL, 0 },
+	{"read-debug-attr", no_argument, NULL, 'd'},
+	{"no-read-attr", no_argument, NULL, 'n'},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const info_help[] = {
@@ -35,11 +35,8 @@ static const struct tool_info info_tool = {
 enum color { COLOR_DEVICE, COLOR_CHANNEL, COLOR_ATTR, COLOR_BUFFER, COLOR_ERROR };
 
 static const char *const color_codes[] = {
-	[COLOR_DEVICE] = "\033[1;32m",
-	[COLOR_CHANNEL] = "\033[0;33m",
-	[COLOR_ATTR] = "\033[1;34m",
-	[COLOR_BUFFER] = "\033[0;36m",
-	[COLOR_ERROR] = "\033[1;31m",
+	[COLOR_DEVICE] = "\033[1;32m", [COLOR_CHANNEL] = "\033[0;33m", [COLOR_ATTR] = "\033[1;34m",
+	[COLOR_BUFFER] = "\033[0;36m", [COLOR_ERROR] = "\033[1;31m",
 };
 
 static bool use_colors;

@@ -8,9 +8,9 @@
 #include <time.h>
 
 static const struct option ping_options[] = {
-	{ "count", required_argument, NULL, 'c' },
-	{ "interval", required_argument, NULL, 'i' },
-	{ NULL, 0, NULL, 0 },
+	{"count", required_argument, NULL, 'c'},
+	{"interval", required_argument, NULL, 'i'},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const ping_help[] = {
@@ -42,7 +42,7 @@ static void ignore_signal(void *data)
 /* Sleeps in short steps so that Ctrl-C is not delayed by a long interval. */
 static void wait_ms(unsigned long long ms)
 {
-	const struct timespec step = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+	const struct timespec step = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
 	unsigned long long end = now_us() + ms * 1000;
 
 	while (!common_stop_requested() && now_us() < end)

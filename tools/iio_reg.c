@@ -53,13 +53,15 @@ int main(int argc, char **argv)
 
 	dev_name = argv[optind];
 	if (!parse_u32(argv[optind + 1], &addr)) {
-		fprintf(stderr, "Invalid register address '%s': expected a number from 0 to "
-				"0xffffffff\n", argv[optind + 1]);
+		fprintf(stderr,
+			"Invalid register address '%s': expected a number from 0 to 0xffffffff\n",
+			argv[optind + 1]);
 		return EXIT_FAILURE;
 	}
 	if (nb_args == 3 && !parse_u32(argv[optind + 2], &value)) {
-		fprintf(stderr, "Invalid register value '%s': expected a number from 0 to "
-				"0xffffffff\n", argv[optind + 2]);
+		fprintf(stderr,
+			"Invalid register value '%s': expected a number from 0 to 0xffffffff\n",
+			argv[optind + 2]);
 		return EXIT_FAILURE;
 	}
 

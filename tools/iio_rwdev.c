@@ -22,17 +22,17 @@
 #define POLL_PERIOD_MS 200
 
 static const struct option rwdev_options[] = {
-	{ "trigger", required_argument, NULL, 't' },
-	{ "trigger-rate", required_argument, NULL, 'r' },
-	{ "buffer-size", required_argument, NULL, 'b' },
-	{ "buffer-index", required_argument, NULL, 'i' },
-	{ "samples", required_argument, NULL, 's' },
-	{ "write", no_argument, NULL, 'w' },
-	{ "cyclic", no_argument, NULL, 'c' },
-	{ "benchmark", no_argument, NULL, 'B' },
-	{ "network", required_argument, NULL, 'n' },
-	{ "xml", required_argument, NULL, 'x' },
-	{ NULL, 0, NULL, 0 },
+	{"trigger", required_argument, NULL, 't'},
+	{"trigger-rate", required_argument, NULL, 'r'},
+	{"buffer-size", required_argument, NULL, 'b'},
+	{"buffer-index", required_argument, NULL, 'i'},
+	{"samples", required_argument, NULL, 's'},
+	{"write", no_argument, NULL, 'w'},
+	{"cyclic", no_argument, NULL, 'c'},
+	{"benchmark", no_argument, NULL, 'B'},
+	{"network", required_argument, NULL, 'n'},
+	{"xml", required_argument, NULL, 'x'},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const rwdev_help[] = {
@@ -74,12 +74,12 @@ struct cancel_target {
 struct transfer {
 	const struct iio_device *dev;
 	const struct iio_channels_mask *mask; /* the channels asked for */
-	size_t sample_size;                   /* device layout of the asked channels */
-	size_t packed_size;                   /* one sample of each asked channel, no padding */
-	size_t stream_sample_size;            /* layout of what the hardware streams */
-	char *packed;                         /* demux buffer: one block of packed samples */
+	size_t sample_size;		      /* device layout of the asked channels */
+	size_t packed_size;		      /* one sample of each asked channel, no padding */
+	size_t stream_sample_size;	      /* layout of what the hardware streams */
+	char *packed;			      /* demux buffer: one block of packed samples */
 	size_t packed_pos, packed_len;
-	unsigned long long remaining;         /* samples left when opts->samples is set */
+	unsigned long long remaining; /* samples left when opts->samples is set */
 	unsigned long long total_bytes;
 };
 
@@ -91,7 +91,7 @@ static struct tool_info rwdev_tool = {
 	.help = rwdev_help,
 };
 
-static struct cancel_target cancel_target = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static struct cancel_target cancel_target = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static unsigned long long now_us(void)
 {
@@ -132,7 +132,7 @@ static void publish_stream(struct iio_stream *stream)
 
 static bool wait_fd(int fd, short events)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
+	struct pollfd pfd = {.fd = fd, .events = events};
 
 	while (!common_stop_requested()) {
 		if (poll(&pfd, 1, POLL_PERIOD_MS) != 0)
@@ -189,8 +189,8 @@ struct throughput {
 	bool benchmark, live; /* live: a terminal shows the rate once per second */
 	bool line_printed;
 	unsigned long long start_us, mark_us, mark_bytes;
-	unsigned long long timed_us;    /* benchmark: time spent waiting for blocks */
-	unsigned int blocks, period;    /* benchmark: blocks since the last line, and how many */
+	unsigned long long timed_us; /* benchmark: time spent waiting for blocks */
+	unsigned int blocks, period; /* benchmark: blocks since the last line, and how many */
 };
 
 static void print_rate(unsigned long long bytes, unsigned long long us)
@@ -214,8 +214,7 @@ static void throughput_init(struct throughput *t, bool benchmark)
 }
 
 /* Benchmark: called with the time one block took; prints every period blocks (~100 ms). */
-static void throughput_block(struct throughput *t, unsigned long long block_us,
-			     size_t block_bytes)
+static void throughput_block(struct throughput *t, unsigned long long block_us, size_t block_bytes)
 {
 	unsigned long long per_block;
 
@@ -256,8 +255,8 @@ static void throughput_end(struct throughput *t, unsigned long long total_bytes)
 	if (t->line_printed)
 		fprintf(stderr, "\n");
 	if (t->benchmark)
-		fprintf(stderr, "Transferred %llu bytes in %.3f s: %.2f MiB/s\n", total_bytes,
-			secs, secs > 0 ? (double)total_bytes / secs / (1024 * 1024) : 0.0);
+		fprintf(stderr, "Transferred %llu bytes in %.3f s: %.2f MiB/s\n", total_bytes, secs,
+			secs > 0 ? (double)total_bytes / secs / (1024 * 1024) : 0.0);
 }
 
 /* ---- Samples in and out of blocks --------------------------------------- */
@@ -386,13 +385,15 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 			if (!common_stop_requested()) {
 				ret = iio_err(block);
 				print_error(opts->write ? "Unable to push a block"
-							: "Unable to get a block", ret);
+							: "Unable to get a block",
+					    ret);
 			}
 			break;
 		}
 		if (!block_bytes) {
-			const struct iio_channels_mask *effective = iio_buffer_stream_get_channels_mask(
-				iio_block_get_buffer_stream(block));
+			const struct iio_channels_mask *effective =
+				iio_buffer_stream_get_channels_mask(
+					iio_block_get_buffer_stream(block));
 			ssize_t size = iio_device_get_sample_size(t->dev, effective);
 
 			t->stream_sample_size = size > 0 ? (size_t)size : t->sample_size;
@@ -451,10 +452,10 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 }
 
 /* -c: one block from stdin, repeated by the hardware until a signal. */
-static int stream_cyclic(struct iio_buffer *buf, struct iio_channels_mask *mask,
-			 struct transfer *t, const struct rwdev_opts *opts)
+static int stream_cyclic(struct iio_buffer *buf, struct iio_channels_mask *mask, struct transfer *t,
+			 const struct rwdev_opts *opts)
 {
-	const struct timespec period = { .tv_sec = 0, .tv_nsec = 50 * 1000 * 1000 };
+	const struct timespec period = {.tv_sec = 0, .tv_nsec = 50 * 1000 * 1000};
 	struct iio_buffer_stream *bstream;
 	struct iio_block *block;
 	ssize_t size, got;
@@ -530,13 +531,13 @@ static int select_channels(const struct iio_device *dev, const struct iio_buffer
 		return 0;
 	}
 	for (c = 0; c < opts->nb_channels; c++) {
-		const struct iio_channel *chn = iio_device_find_channel(dev, opts->channels[c],
-									 opts->write);
+		const struct iio_channel *chn =
+			iio_device_find_channel(dev, opts->channels[c], opts->write);
 
 		if (!chn) {
 			fprintf(stderr, "%s: %s channel '%s' not found in device %s\n",
-				rwdev_tool.name, opts->write ? "Output" : "Input", opts->channels[c],
-				opts->device);
+				rwdev_tool.name, opts->write ? "Output" : "Input",
+				opts->channels[c], opts->device);
 			return -ENOENT;
 		}
 		if (!buffer_has_channel(buf, chn)) {
@@ -569,8 +570,9 @@ static int setup_trigger(const struct iio_context *ctx, const struct iio_device 
 	if (!attr)
 		attr = iio_device_find_attr(trigger, "frequency");
 	if (!attr) {
-		fprintf(stderr, "%s: trigger '%s' has no sampling_frequency or frequency "
-				"attribute\n", rwdev_tool.name, opts->trigger);
+		fprintf(stderr,
+			"%s: trigger '%s' has no sampling_frequency or frequency attribute\n",
+			rwdev_tool.name, opts->trigger);
 		return -ENOENT;
 	}
 	ret = iio_attr_write_longlong(attr, (long long)opts->trigger_rate);
@@ -600,7 +602,7 @@ static size_t packed_sample_size(const struct iio_device *dev, const struct iio_
 
 static int run(struct iio_context *ctx, const struct rwdev_opts *opts)
 {
-	struct transfer t = { 0 };
+	struct transfer t = {0};
 	struct iio_channels_mask *mask;
 	struct iio_buffer *buf;
 	struct iio_device *dev;
@@ -619,8 +621,8 @@ static int run(struct iio_context *ctx, const struct rwdev_opts *opts)
 		return -ENOENT;
 	}
 	if (!iio_buffer_get_scan_elements_count(buf)) {
-		fprintf(stderr, "%s: no scan elements in buffer %u of device %s\n",
-			rwdev_tool.name, opts->buffer_index, opts->device);
+		fprintf(stderr, "%s: no scan elements in buffer %u of device %s\n", rwdev_tool.name,
+			opts->buffer_index, opts->device);
 		return -ENOENT;
 	}
 	if (iio_buffer_is_output(buf) != opts->write) {
@@ -723,8 +725,9 @@ static void print_examples(const struct iio_context *ctx, const struct common_op
 			if (!nb || iio_buffer_is_output(buf) != opts->write)
 				continue;
 			for (k = 0; k < nb; k++)
-				print_example(uri, with_w, j, name,
-					      iio_channel_get_id(iio_buffer_get_scan_element(buf, k)));
+				print_example(
+					uri, with_w, j, name,
+					iio_channel_get_id(iio_buffer_get_scan_element(buf, k)));
 			print_example(uri, with_w, j, name, NULL);
 		}
 	}
@@ -837,7 +840,7 @@ static void parse_command_line(int argc, char **argv, struct rwdev_opts *opts,
 
 int main(int argc, char **argv)
 {
-	struct rwdev_opts opts = { 0 };
+	struct rwdev_opts opts = {0};
 	struct common_opts common;
 	struct iio_context *ctx;
 	int ret;
