@@ -88,6 +88,22 @@ if [ -f "$xml" ]; then
 	expect_failure "Unable to read register 0x10 of ad9361-phy" iio_reg -u "xml:$xml" ad9361-phy 0x10
 fi
 
+if [ -f "$xml" ]; then
+	# iio_ping: xml: cannot answer (-EOPNOTSUPP): every request fails, exit 1.
+	if iio_ping -c 2 -i 0 -u "xml:$xml" > "$tmp/out"; then
+		echo "FAIL: iio_ping of an xml: context succeeded"; fail=1
+	fi
+	grep -qx 'PING xml backend (.*)' "$tmp/out" ||
+		{ echo "FAIL: iio_ping: no PING line"; fail=1; }
+	grep -qx "No reply from xml: seq=1 error=-95 (Operation not supported)" "$tmp/out" ||
+		{ echo "FAIL: iio_ping: no 'No reply' line for seq=1"; cat "$tmp/out"; fail=1; }
+	grep -qx "2 requests sent, 0 received, 100% loss" "$tmp/out" ||
+		{ echo "FAIL: iio_ping: wrong statistics"; fail=1; }
+	expect_failure "Invalid count 'x'" iio_ping -c x -u "xml:$xml"
+	# iio_event: xml: has no events, and a missing device is named.
+	expect_failure "Unable to open the event stream of ad9361-phy" iio_event -u "xml:$xml" ad9361-phy
+	expect_failure "Unable to find device 'nodev'" iio_event -u "xml:$xml" nodev
+fi
 if iio_info -V | grep -q 'backends:.* local' && [ -f "$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs" ]; then
 	python3 "$gen" "$tmp/root" "$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs"
 	reg_file=$(grep -l . "$tmp"/root/sys/kernel/debug/iio/*/direct_reg_access | head -n1)
@@ -96,8 +112,13 @@ if iio_info -V | grep -q 'backends:.* local' && [ -f "$IIO_SOURCE_DIR/tests/fixt
 	LIBIIO_LOCAL_ROOT=$tmp/root iio_reg -u local: "$dev_id" 0x1f 170 > "$tmp/out"
 	[ ! -s "$tmp/out" ] || { echo "FAIL: iio_reg write printed something"; fail=1; }
 	grep -qi '^0x1f 0xaa' "$reg_file" || { echo "FAIL: iio_reg wrote '$(cat "$reg_file")'"; fail=1; }
+
+	LIBIIO_LOCAL_ROOT=$tmp/root iio_ping -c 3 -i 1 -u local: > "$tmp/out" ||
+		{ echo "FAIL: iio_ping of local: failed"; cat "$tmp/out"; fail=1; }
+	grep -Eq '^Reply from local: seq=2 time=[0-9]+\.[0-9]{3} ms$' "$tmp/out" ||
+		{ echo "FAIL: iio_ping of local: has no reply line for seq=2"; fail=1; }
 else
-	echo "(local backend or fixture missing: iio_reg write check skipped)"
+	echo "(local backend or fixture missing: iio_reg and iio_ping local checks skipped)"
 fi
 
 [ $fail = 0 ] && echo "common options: all checks passed"
