@@ -8,6 +8,7 @@
 #include "dnssd.h"
 #include "server.h"
 #include "tcp.h"
+#include "usb/ffs-server.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -25,6 +26,7 @@ struct options {
 	const char *ffs;
 	const char *serial;
 	unsigned int nb_pipes;
+	struct iiod_usb_options usb;
 };
 
 static const struct option long_options[] = {
@@ -39,6 +41,7 @@ static const struct option long_options[] = {
 	{ "uri", required_argument, NULL, 'u' },
 	{ "no-dnssd", no_argument, NULL, 'N' },
 	{ "daemon", no_argument, NULL, 'B' },
+	IIOD_USB_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -61,7 +64,7 @@ static void usage(FILE *out)
 	unsigned int i;
 
 	fprintf(out, "Usage:\n\tiiod [OPTIONS ...]\n\nOptions:\n");
-	for (i = 0; long_options[i].name; i++) {
+	for (i = 0; i < sizeof(option_help) / sizeof(option_help[0]); i++) {
 		int c = long_options[i].val;
 
 		/* Options upstream lacks have no letter. */
@@ -73,6 +76,7 @@ static void usage(FILE *out)
 			fprintf(out, " [arg]");
 		fprintf(out, "\n\t\t\t%s\n", option_help[i]);
 	}
+	iiod_usb_print_help(out);
 }
 
 static int parse_unsigned(const char *text, unsigned long max, unsigned long *out)
@@ -88,10 +92,11 @@ static int parse_unsigned(const char *text, unsigned long max, unsigned long *ou
 static int parse_options(int argc, char **argv, struct options *opts)
 {
 	unsigned long value;
-	int c;
+	int c, ret;
 
 	*opts = (struct options){ .uri = "local:", .port = IIOD_DEFAULT_PORT, .dnssd = true,
 				  .nb_pipes = 3 };
+	iiod_usb_options_init(&opts->usb);
 	while ((c = getopt_long(argc, argv, "+hVdDF:n:s:p:u:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -137,7 +142,11 @@ static int parse_options(int argc, char **argv, struct options *opts)
 			opts->daemonize = true;
 			break;
 		default:
-			usage(stderr);
+			ret = iiod_usb_parse_option(&opts->usb, c, optarg);
+			if (ret > 0)
+				break;
+			if (!ret)
+				usage(stderr);
 			return -EINVAL;
 		}
 	}
@@ -145,11 +154,8 @@ static int parse_options(int argc, char **argv, struct options *opts)
 		fprintf(stderr, "iiod: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
 	}
-	if (opts->ffs) {
-		fprintf(stderr, "iiod: serving over USB (-F %s) is not yet available in this "
-			"build\n", opts->ffs);
-		return -ENOSYS;
-	}
+	opts->usb.ffs_dir = opts->ffs;
+	opts->usb.nb_pipes = opts->nb_pipes;
 	if (opts->serial) {
 		fprintf(stderr, "iiod: serving on a UART (-s %s) is not available in this build\n",
 			opts->serial);
@@ -159,7 +165,8 @@ static int parse_options(int argc, char **argv, struct options *opts)
 }
 
 /* One run: context, server, listener, publication; until a signal says what next. */
-static int serve(const struct options *opts, const sigset_t *signals, bool *restart)
+static int serve(const struct options *opts, const sigset_t *signals, bool *restart,
+		 struct iiod_usb **usb)
 {
 	struct iio_context_params params = {
 		.log_level = opts->debug ? LEVEL_DEBUG : LEVEL_INFO,
@@ -189,6 +196,15 @@ static int serve(const struct options *opts, const sigset_t *signals, bool *rest
 	}
 	if (opts->dnssd)
 		dnssd = iiod_dnssd_publish(&params, tcp.port);
+	if (iiod_usb_requested(&opts->usb)) {
+		ret = iiod_usb_serve(usb, &opts->usb, &srv);
+		if (ret) {
+			iiod_dnssd_withdraw(dnssd);
+			iiod_tcp_stop(&tcp);
+			iiod_server_free(&srv);
+			return ret;
+		}
+	}
 
 	do {
 		sig = sigwaitinfo(signals, NULL);
@@ -200,6 +216,7 @@ static int serve(const struct options *opts, const sigset_t *signals, bool *rest
 		prm_info(&params, "iiod: signal %d, stopping\n", sig);
 	}
 
+	iiod_usb_unserve(*usb);
 	iiod_dnssd_withdraw(dnssd);
 	iiod_tcp_stop(&tcp);
 	iiod_server_free(&srv);
@@ -208,11 +225,14 @@ static int serve(const struct options *opts, const sigset_t *signals, bool *rest
 
 int main(int argc, char **argv)
 {
+	struct iiod_usb *usb = NULL;
 	struct options opts;
 	sigset_t signals;
 	bool restart;
 	int ret;
 
+	/* Log lines go out as they come, even into a file or a pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = parse_options(argc, argv, &opts);
 	if (ret)
 		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
@@ -234,7 +254,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	do {
-		ret = serve(&opts, &signals, &restart);
+		ret = serve(&opts, &signals, &restart, &usb);
 	} while (!ret && restart);
+	iiod_usb_stop(usb);
 	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 }
