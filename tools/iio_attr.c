@@ -539,8 +539,11 @@ static bool select_matches(const struct iio_context *ctx, const struct query *q,
 		if (q->channel)
 			fprintf(stderr, "%s: Error : could not find channel (%s)\n", NAME,
 				q->channel);
+		else if (q->input_only || q->output_only || q->scan_only)
+			fprintf(stderr, "%s: Error : device (%s) has no channel of that kind\n",
+				NAME, q->device);
 		else
-			fprintf(stderr, "%s: Error : device (%s) has no such channel\n", NAME,
+			fprintf(stderr, "%s: Error : device (%s) has 0 channels\n", NAME,
 				q->device);
 		return false;
 	}
