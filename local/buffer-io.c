@@ -470,9 +470,6 @@ int local_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples
 			buf_perror(pdata, ret, "Unable to disable the buffer");
 			return ret;
 		}
-		pthread_mutex_lock(&pdata->lock);
-		pdata->enabled = false;
-		pthread_mutex_unlock(&pdata->lock);
 		return 0;
 	}
 
@@ -511,7 +508,6 @@ int local_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples
 		return ret;
 	}
 	pthread_mutex_lock(&pdata->lock);
-	pdata->enabled = true;
 	pdata->watermark = watermark;
 	pthread_mutex_unlock(&pdata->lock);
 	buf_dbg(pdata, "enabled: length %zu, watermark %zu samples (%s)\n", length, watermark,

@@ -81,7 +81,6 @@ struct iio_buffer_stream_pdata {
 
 	/* What follows is protected by lock. */
 	pthread_mutex_t lock;
-	bool enabled;
 	size_t watermark;   /* samples, set at enable (fileio) */
 	bool heap_given_up; /* the heap failed once: go straight to udmabuf */
 	unsigned int nb_dmabuf_blocks;

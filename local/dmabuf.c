@@ -53,7 +53,7 @@ static const char *const known_heaps[] = {
 
 static int heap_name(struct iio_buffer_stream_pdata *pdata, const char **name)
 {
-	const char *env = getenv(LOCAL_DMA_HEAP_ENV);
+	const char *env = secure_getenv(LOCAL_DMA_HEAP_ENV);
 	unsigned int i;
 
 	if (!env || !env[0]) {
