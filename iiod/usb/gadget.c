@@ -239,12 +239,29 @@ static void remove_rel(const struct usb_gadget_config *cfg, const char *rel, boo
 		rmdir(path);
 }
 
+void usb_gadget_unbind(const struct usb_gadget_config *cfg)
+{
+	char path[PATH_MAX], udc[64] = "";
+	int fd;
+
+	if (gadget_path(path, sizeof(path), cfg, "UDC") || access(path, F_OK))
+		return;
+	/* Writing an empty UDC to an unbound gadget fails: look first. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, udc, sizeof(udc) - 1) < 0)
+			udc[0] = '\0';
+		close(fd);
+	}
+	if (udc[0] && udc[0] != '\n')
+		write_file(path, "\n");
+}
+
 void usb_gadget_remove(const struct usb_gadget_config *cfg)
 {
 	char path[PATH_MAX];
 
-	if (gadget_path(path, sizeof(path), cfg, "UDC") == 0 && !access(path, F_OK))
-		write_file(path, "\n");
+	usb_gadget_unbind(cfg);
 	umount2(cfg->ffs_dir, MNT_DETACH);
 	rmdir(cfg->ffs_dir);
 

@@ -28,6 +28,9 @@ int usb_gadget_create(const struct usb_gadget_config *cfg);
 /* Binds to the UDC; call once the descriptors are written to ep0. */
 int usb_gadget_bind(const struct usb_gadget_config *cfg);
 
+/* Unbinds from the UDC (the host sees an unplug); the gadget stays. */
+void usb_gadget_unbind(const struct usb_gadget_config *cfg);
+
 /* Unbinds, unmounts and removes everything usb_gadget_create() made. */
 void usb_gadget_remove(const struct usb_gadget_config *cfg);
 
