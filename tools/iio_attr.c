@@ -5,14 +5,15 @@
  * and attribute names or patterns.
  */
 #include "common.h"
+#include "data-format.h"
 #include "gen-code.h"
+#include "name-match.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <iio/iio-backend.h>
 
 #define NAME "iio_attr"
@@ -134,49 +135,6 @@ static void die(const char *fmt, ...)
 
 /* ---- Name matching ------------------------------------------------------- */
 
-/* "." and "*" match anything; "key*", "*key" and "*key*" match parts. */
-static bool is_pattern(const char *pattern)
-{
-	return pattern && (!strcmp(pattern, ".") || strchr(pattern, '*'));
-}
-
-static bool contains(const char *str, const char *needle, size_t len, bool icase)
-{
-	for (; *str; str++)
-		if (icase ? !strncasecmp(str, needle, len) : !strncmp(str, needle, len))
-			return true;
-	return !len;
-}
-
-static bool name_matches(const char *str, const char *pattern, bool icase)
-{
-	size_t len, slen;
-	bool lead, trail;
-
-	if (!str)
-		return false;
-	if (!strcmp(pattern, ".") || !strcmp(pattern, "*"))
-		return true;
-
-	len = strlen(pattern);
-	slen = strlen(str);
-	lead = pattern[0] == '*';
-	trail = len > 1 && pattern[len - 1] == '*';
-	if (lead)
-		pattern++, len--;
-	if (trail)
-		len--;
-
-	if (lead && trail)
-		return contains(str, pattern, len, icase);
-	if (lead)
-		return slen >= len && (icase ? !strncasecmp(str + slen - len, pattern, len)
-					     : !strncmp(str + slen - len, pattern, len));
-	if (trail)
-		return icase ? !strncasecmp(str, pattern, len) : !strncmp(str, pattern, len);
-	return icase ? !strcasecmp(str, pattern) : !strcmp(str, pattern);
-}
-
 static bool device_matches(const struct iio_device *dev, const char *pattern, bool icase)
 {
 	return name_matches(iio_device_get_id(dev), pattern, icase) ||
@@ -267,19 +225,6 @@ static const char *device_label(const struct iio_device *dev)
 static const char *direction(const struct iio_channel *chn)
 {
 	return iio_channel_is_output(chn) ? "output" : "input";
-}
-
-static void format_string(const struct iio_data_format *fmt, char *dst, size_t len)
-{
-	char repeat[16] = "";
-	char sign = fmt->is_signed ? 's' : 'u';
-
-	if (fmt->is_fully_defined)
-		sign = fmt->is_signed ? 'S' : 'U';
-	if (fmt->repeat > 1)
-		snprintf(repeat, sizeof(repeat), "X%u", fmt->repeat);
-	snprintf(dst, len, "%ce:%c%u/%u%s>>%u", fmt->is_be ? 'b' : 'l', sign, fmt->bits,
-		 fmt->length, repeat, fmt->shift);
 }
 
 /* "dev 'x', channel 'y' (input), id 'z', " and the like, before "attr '...'". */
@@ -469,7 +414,7 @@ static void print_channel_summary(const struct iio_device *dev, const struct iio
 		printf(", id '%s'", name);
 	printf(" (%s", direction(chn));
 	if (iio_channel_is_scan_element(chn)) {
-		format_string(iio_channel_get_data_format(chn), format, sizeof(format));
+		data_format_string(iio_channel_get_data_format(chn), format, sizeof(format));
 		printf(", index: %ld, format: %s", iio_channel_get_index(chn), format);
 	}
 	printf("), found %u %s attributes\n", channel_attrs_count(chn, q),

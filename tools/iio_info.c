@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* iio_info: print everything a context holds, with the attribute values. */
 #include "common.h"
+#include "data-format.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -117,19 +118,6 @@ static void print_attr(const struct iio_attr *attr, unsigned int level, unsigned
 	}
 }
 
-static void format_string(const struct iio_data_format *fmt, char *dst, size_t len)
-{
-	char repeat[16] = "";
-	char sign = fmt->is_signed ? 's' : 'u';
-
-	if (fmt->is_fully_defined)
-		sign = fmt->is_signed ? 'S' : 'U';
-	if (fmt->repeat > 1)
-		snprintf(repeat, sizeof(repeat), "X%u", fmt->repeat);
-	snprintf(dst, len, "%ce:%c%u/%u%s>>%u", fmt->is_be ? 'b' : 'l', sign, fmt->bits,
-		 fmt->length, repeat, fmt->shift);
-}
-
 static void print_channel(const struct iio_channel *chn, bool read_values)
 {
 	const char *name = iio_channel_get_name(chn), *label = iio_channel_get_label(chn);
@@ -144,7 +132,7 @@ static void print_channel(const struct iio_channel *chn, bool read_values)
 	if (iio_channel_get_type(chn) == IIO_CHAN_TYPE_UNKNOWN)
 		printf(", %sERROR: iio_channel_get_type() = UNKNOWN%s", on(COLOR_ERROR), off());
 	if (iio_channel_is_scan_element(chn)) {
-		format_string(iio_channel_get_data_format(chn), format, sizeof(format));
+		data_format_string(iio_channel_get_data_format(chn), format, sizeof(format));
 		printf(", index: %ld, format: %s)\n", iio_channel_get_index(chn), format);
 	} else {
 		printf(")\n");

@@ -5,6 +5,7 @@
  * v0.x predecessors: the program name picks the default direction.
  */
 #include "common.h"
+#include "throughput.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -93,14 +94,6 @@ static struct tool_info rwdev_tool = {
 
 static struct cancel_target cancel_target = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static unsigned long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
-}
-
 static void print_error(const char *what, int err)
 {
 	char buf[256];
@@ -181,82 +174,6 @@ static ssize_t read_full(int fd, char *buf, size_t len)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
-}
-
-/* ---- Throughput ------------------------------------------------------------ */
-
-struct throughput {
-	bool benchmark, live; /* live: a terminal shows the rate once per second */
-	bool line_printed;
-	unsigned long long start_us, mark_us, mark_bytes;
-	unsigned long long timed_us; /* benchmark: time spent waiting for blocks */
-	unsigned int blocks, period; /* benchmark: blocks since the last line, and how many */
-};
-
-static void print_rate(unsigned long long bytes, unsigned long long us)
-{
-	unsigned long long rate = us ? bytes * 1000000ULL / us : 0;
-
-	if (rate > 1024 * 1024)
-		fprintf(stderr, "\033[2K\rThroughput: %llu MiB/s", rate / (1024 * 1024));
-	else
-		fprintf(stderr, "\033[2K\rThroughput: %llu KiB/s", rate / 1024);
-	fflush(stderr);
-}
-
-static void throughput_init(struct throughput *t, bool benchmark)
-{
-	memset(t, 0, sizeof(*t));
-	t->benchmark = benchmark;
-	t->live = !benchmark && isatty(STDERR_FILENO);
-	t->start_us = t->mark_us = now_us();
-	t->period = 10;
-}
-
-/* Benchmark: called with the time one block took; prints every period blocks (~100 ms). */
-static void throughput_block(struct throughput *t, unsigned long long block_us, size_t block_bytes)
-{
-	unsigned long long per_block;
-
-	t->timed_us += block_us;
-	if (++t->blocks < t->period)
-		return;
-	print_rate((unsigned long long)block_bytes * t->blocks, t->timed_us);
-	t->line_printed = true;
-	per_block = t->timed_us / t->blocks;
-	t->period = per_block ? (unsigned int)(100000ULL / per_block) : 1000;
-	if (t->period < 10)
-		t->period = 10;
-	t->blocks = 0;
-	t->timed_us = 0;
-}
-
-/* Live display on a terminal: the rate over the last second. */
-static void throughput_progress(struct throughput *t, unsigned long long total_bytes)
-{
-	unsigned long long now;
-
-	if (!t->live)
-		return;
-	now = now_us();
-	if (now - t->mark_us < 1000000ULL)
-		return;
-	print_rate(total_bytes - t->mark_bytes, now - t->mark_us);
-	t->line_printed = true;
-	t->mark_us = now;
-	t->mark_bytes = total_bytes;
-}
-
-static void throughput_end(struct throughput *t, unsigned long long total_bytes)
-{
-	unsigned long long us = now_us() - t->start_us;
-	double secs = (double)us / 1e6;
-
-	if (t->line_printed)
-		fprintf(stderr, "\n");
-	if (t->benchmark)
-		fprintf(stderr, "Transferred %llu bytes in %.3f s: %.2f MiB/s\n", total_bytes, secs,
-			secs > 0 ? (double)total_bytes / secs / (1024 * 1024) : 0.0);
 }
 
 /* ---- Samples in and out of blocks --------------------------------------- */
@@ -379,7 +296,7 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 	throughput_init(&tp, opts->benchmark);
 
 	while (!common_stop_requested()) {
-		start = now_us();
+		start = throughput_now_us();
 		block = iio_stream_get_next_block(stream);
 		if (iio_err(block)) {
 			if (!common_stop_requested()) {
@@ -402,7 +319,7 @@ static int stream_samples(struct iio_buffer *buf, struct iio_channels_mask *mask
 		}
 		want = samples_in(t, block, opts);
 		if (opts->benchmark) {
-			throughput_block(&tp, now_us() - start, block_bytes);
+			throughput_block(&tp, throughput_now_us() - start, block_bytes);
 			nb = want;
 			t->total_bytes += nb * t->stream_sample_size;
 		} else if (opts->write) {
