@@ -31,6 +31,14 @@ static ssize_t xml_read_attr(const struct iio_attr *attr, char *dst, size_t len)
 			attr->name);
 		return -ENOSYS;
 	}
+	/* A document saved with values records a failed read as "ERROR:<-errno>". */
+	if (ret > 0 && !strncmp(dst, "ERROR:", 6)) {
+		char *end;
+		long err = strtol(dst + 6, &end, 10);
+
+		if (end != dst + 6 && !*end && err < 0 && err > -4096)
+			return (ssize_t)err;
+	}
 	return ret;
 }
 
