@@ -214,6 +214,23 @@ static void release_block(struct bin_buffer *b, struct bin_block *blk)
 
 /* ---- Workers ------------------------------------------------------------------- */
 
+/* What follows an enqueue of the busy block blk; lock held, blk released. */
+static void after_enqueue(struct bin_buffer *b, struct bin_block *blk, int ret)
+{
+	if (ret) {
+		blk->state = BLK_IDLE;
+		respond_unlocked(b, blk, iiod_block_enqueue_error(ret), false);
+	} else if (blk->cyclic) {
+		blk->state = BLK_CYCLIC;
+		respond_unlocked(b, blk, 0, false);
+	} else {
+		blk->state = BLK_ENQUEUED;
+		/* The dequeue worker takes it from here (it waits for busy to drop). */
+		fifo_push(&b->to_dequeue, blk);
+	}
+	release_block(b, blk);
+}
+
 static void *enqueue_worker(void *arg)
 {
 	struct bin_buffer *b = arg;
@@ -231,19 +248,7 @@ static void *enqueue_worker(void *arg)
 		pthread_mutex_unlock(&b->lock);
 		ret = iio_block_enqueue(blk->block, blk->bytes_used, blk->cyclic);
 		pthread_mutex_lock(&b->lock);
-
-		if (ret) {
-			blk->state = BLK_IDLE;
-			respond_unlocked(b, blk, iiod_block_enqueue_error(ret), false);
-		} else if (blk->cyclic) {
-			blk->state = BLK_CYCLIC;
-			respond_unlocked(b, blk, 0, false);
-		} else {
-			blk->state = BLK_ENQUEUED;
-			/* The dequeue worker takes it from here (it waits for busy to drop). */
-			fifo_push(&b->to_dequeue, blk);
-		}
-		release_block(b, blk);
+		after_enqueue(b, blk, ret);
 	}
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
@@ -743,7 +748,19 @@ int iiod_bin_transfer_block(struct iiod_session *s, const struct iiod_header *hd
 		}
 	}
 	blk->state = BLK_TO_ENQUEUE;
-	fifo_push(&b->to_enqueue, blk);
+	if (!b->is_output && !b->to_enqueue.head) {
+		/*
+		 * An RX enqueue only hands the block over (a core block waits in a
+		 * FIFO, a DMABUF one is an ioctl): done here, it saves a thread hop.
+		 */
+		blk->busy = true;
+		pthread_mutex_unlock(&b->lock);
+		ret = iio_block_enqueue(blk->block, blk->bytes_used, false);
+		pthread_mutex_lock(&b->lock);
+		after_enqueue(b, blk, ret);
+	} else {
+		fifo_push(&b->to_enqueue, blk);
+	}
 	pthread_cond_broadcast(&b->cond);
 	pthread_mutex_unlock(&b->lock);
 	put_buffer(b);

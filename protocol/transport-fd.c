@@ -16,8 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Read-ahead of socket line reads. */
+/* Read-ahead of socket line reads, and of small reads (headers, lengths). */
 #define LINE_BUFFER_SIZE 4096
+#define SMALL_READ 512
 
 struct fd_transport {
 	struct iiod_transport base;
@@ -25,7 +26,7 @@ struct fd_transport {
 	int cancel_fd;
 	atomic_bool cancelled;         /* set with the eventfd; checked without a syscall */
 	bool is_socket;
-	/* Bytes read ahead by read_line, served first by every later read. */
+	/* Bytes read ahead (line and small reads), served first by every later read. */
 	char *ahead;
 	size_t ahead_pos, ahead_len;
 };
@@ -115,6 +116,21 @@ static ssize_t fd_read(struct iiod_transport *t, void *dst, size_t len, int time
 		return 0;
 	if (is_cancelled(ft))
 		return -EBADF;
+	if (ft->ahead_pos >= ft->ahead_len && ft->is_socket && len < SMALL_READ) {
+		/* Headers and lengths: one recv() brings them and what follows. */
+		ssize_t ret;
+
+		if (!ft->ahead) {
+			ft->ahead = malloc(LINE_BUFFER_SIZE);
+			if (!ft->ahead)
+				return -ENOMEM;
+		}
+		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms);
+		if (ret < 0)
+			return ret;
+		ft->ahead_pos = 0;
+		ft->ahead_len = (size_t)ret;
+	}
 	if (ft->ahead_pos < ft->ahead_len) {
 		size_t n = ft->ahead_len - ft->ahead_pos;
 

@@ -84,8 +84,8 @@ struct iiod_transport {
 /*
  * A transport over two fds (the same fd twice for a socket), owned from now
  * on: destroy closes them. is_socket: send/recv with MSG_NOSIGNAL, and line
- * reads buffered (a socket is a byte stream, reading ahead is safe as long
- * as later reads drain that buffer first). Returns an error pointer.
+ * and small reads buffered (a socket is a byte stream, reading ahead is safe
+ * as long as later reads drain that buffer first). Returns an error pointer.
  */
 iio_hidden struct iiod_transport *iiod_fd_transport_new(int fd_in, int fd_out, bool is_socket);
 

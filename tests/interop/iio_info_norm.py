@@ -56,10 +56,14 @@ for raw in open(sys.argv[1], errors="replace"):
             section = None
         continue
     m = re.match(r"^\s+(?:debug )?attr +\d+: (\S+)(?: \([^)]*\))?"
-                 r"(?: (?:value|options|range): (.*))?$", line)
+                 r"(?: (?:value|options|range): (.*)| (ERROR: .*))?$", line)
     if m and section:
         where = channel if section == "channel-specific" else ""
-        value = "" if section == "debug" else (m.group(2) or "")
+        value = "" if section == "debug" else (m.group(2) or m.group(3) or "")
+        # "ERROR: text (13)" (0.x) and "value: ERROR: text (-13)" (1.0).
+        err = re.match(r"^ERROR: .*\((-?\d+)\)$", value)
+        if err:
+            value = "ERROR %d" % abs(int(err.group(1)))
         value = normalize_range(value)
         out.add("attr %s %s %s %s = %s" % (device, section, where, m.group(1), value))
 for item in sorted(out):
