@@ -35,6 +35,10 @@ static const struct iio_backend_ops local_ops = {
 	.dequeue_block = local_dequeue_block,
 	.get_dmabuf_fd = local_get_dmabuf_fd,
 	.disable_cpu_access = local_disable_cpu_access,
+	/* Runtime events: events.c */
+	.open_ev = local_open_ev,
+	.close_ev = local_close_ev,
+	.read_ev = local_read_ev,
 };
 
 const struct iio_backend iio_local_backend = {

@@ -202,4 +202,10 @@ iio_hidden int local_set_trigger(const struct iio_device *dev, const struct iio_
 iio_hidden int local_reg_read(const struct iio_device *dev, uint32_t address, uint32_t *value);
 iio_hidden int local_reg_write(const struct iio_device *dev, uint32_t address, uint32_t value);
 
+/* local/events.c: runtime events (IIO_GET_EVENT_FD_IOCTL) */
+iio_hidden struct iio_event_stream_pdata *local_open_ev(const struct iio_device *dev);
+iio_hidden void local_close_ev(struct iio_event_stream_pdata *pdata);
+iio_hidden int local_read_ev(struct iio_event_stream_pdata *pdata, struct iio_event *out,
+			     bool nonblock);
+
 #endif /* IIO_LOCAL_LOCAL_H */

@@ -37,19 +37,16 @@ static const char *const event_types[] = {
 
 /* IIO_EV_DIR_NONE has no entry: that direction is not printed. */
 static const char *const event_directions[] = {
-	[IIO_EV_DIR_EITHER] = "either",
-	[IIO_EV_DIR_RISING] = "rising",
-	[IIO_EV_DIR_FALLING] = "falling",
-	[IIO_EV_DIR_SINGLETAP] = "singletap",
-	[IIO_EV_DIR_DOUBLETAP] = "doubletap",
-	[IIO_EV_DIR_FAULT_OPENWIRE] = "openwire",
+	[IIO_EV_DIR_EITHER] = "either",	      [IIO_EV_DIR_RISING] = "rising",
+	[IIO_EV_DIR_FALLING] = "falling",     [IIO_EV_DIR_SINGLETAP] = "singletap",
+	[IIO_EV_DIR_DOUBLETAP] = "doubletap", [IIO_EV_DIR_FAULT_OPENWIRE] = "openwire",
 };
 
 /* The stream, shared with the signal thread, which destroys it exactly once. */
 static struct {
 	pthread_mutex_t lock;
 	struct iio_event_stream *stream;
-} shared = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} shared = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void print_channels(const struct iio_device *dev, const struct iio_event *event)
 {
