@@ -165,7 +165,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
 }
 
 /* One run: context, server, listener, publication; until a signal says what next. */
-static int serve(const struct options *opts, const sigset_t *signals, bool *restart,
+static int serve(struct options *opts, const sigset_t *signals, bool *restart,
 		 struct iiod_usb **usb)
 {
 	struct iio_context_params params = {
@@ -194,6 +194,8 @@ static int serve(const struct options *opts, const sigset_t *signals, bool *rest
 		iiod_server_free(&srv);
 		return ret;
 	}
+	/* After a restart (SIGUSR1), the same port, even one the kernel chose. */
+	opts->port = tcp.port;
 	if (opts->dnssd)
 		dnssd = iiod_dnssd_publish(&params, tcp.port);
 	if (iiod_usb_requested(&opts->usb)) {
@@ -238,9 +240,12 @@ int main(int argc, char **argv)
 		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 
 	/* Before any thread exists: a fork keeps only the calling thread. */
-	if (opts.daemonize && daemon(0, 1)) {
-		perror("iiod: unable to run in the background");
-		return EXIT_FAILURE;
+	if (opts.daemonize) {
+		if (daemon(0, 1)) {
+			perror("iiod: unable to run in the background");
+			return EXIT_FAILURE;
+		}
+		printf("iiod: running in the background, pid %d\n", (int)getpid());
 	}
 
 	/* Every thread inherits this mask; the main thread takes the signals. */
