@@ -10,53 +10,78 @@ struct iio_event_stream {
 	struct iio_event_stream_pdata *pdata;
 };
 
-/* The number that ends a channel id ("voltage12" -> 12), or -1. */
-static long id_number(const char *id, size_t len)
+/*
+ * The channel number of one side of an id: the digits that end its type part
+ * ("voltage12" -> 12, "accel_x" -> 0: the kernel numbers unindexed channels 0).
+ */
+static long side_number(const char *id, size_t len)
 {
-	size_t start = len;
+	const char *mod = memchr(id, '_', len);
+	size_t start, end = mod ? (size_t)(mod - id) : len;
 
-	while (start > 0 && id[start - 1] >= '0' && id[start - 1] <= '9')
-		start--;
-	if (start == len)
-		return -1;
-	return strtol(id + start, NULL, 10);
+	for (start = end; start > 0 && id[start - 1] >= '0' && id[start - 1] <= '9'; start--)
+		;
+	return start == end ? 0 : strtol(id + start, NULL, 10);
 }
 
+/* The numbers of an id: one, or two for a differential "voltage0-voltage1". */
+static bool channel_numbers(const struct iio_channel *chn, long *first, long *second)
+{
+	const char *dash = strchr(chn->id, '-');
+
+	if (!dash) {
+		*first = side_number(chn->id, strlen(chn->id));
+		return false;
+	}
+	*first = side_number(chn->id, (size_t)(dash - chn->id));
+	*second = side_number(dash + 1, strlen(dash + 1));
+	return true;
+}
+
+/*
+ * Event codes carry no channel direction: input channels are tried first.
+ * A differential event names its differential channel (diff = false) or the
+ * single-ended channel of its second input (diff = true, upstream's
+ * meaning); a plain event never names a differential channel.
+ */
 const struct iio_channel *iio_event_get_channel(const struct iio_event *event,
 						const struct iio_device *dev, bool diff)
 {
 	unsigned int type = (event->id >> 32) & 0xff;
 	unsigned int modifier = (event->id >> 40) & 0xff;
 	bool is_diff = (event->id >> 55) & 1;
-	int16_t chan = (int16_t)(event->id & 0xffff);
-	int16_t chan2 = (int16_t)((event->id >> 16) & 0xffff);
-	long wanted = diff ? chan2 : chan;
-	unsigned int i;
+	long chan = (int16_t)(event->id & 0xffff);
+	long chan2 = (int16_t)((event->id >> 16) & 0xffff);
+	const struct iio_channel *fallback = NULL;
+	unsigned int pass, i;
 
-	if ((diff && !is_diff) || wanted < 0)
+	if ((diff && !is_diff) || chan < 0 || (is_diff && chan2 < 0))
 		return NULL;
 
-	for (i = 0; i < dev->nb_channels; i++) {
-		const struct iio_channel *chn = dev->channels[i];
-		const char *id = chn->id;
-		size_t len = strlen(id);
-		const char *dash = strchr(id, '-');
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < dev->nb_channels; i++) {
+			const struct iio_channel *chn = dev->channels[i];
+			long first, second = -1;
+			bool chn_diff;
 
-		if ((unsigned int)chn->type != type || (unsigned int)chn->modifier != modifier)
-			continue;
-		/* A differential id "voltage0-voltage1": channel 1 is before the dash. */
-		if (dash)
-			len = diff ? len : (size_t)(dash - id);
-		else if (diff)
-			continue;
-		if (diff)
-			id = dash + 1, len = strlen(id);
-		else if (chn->modifier != IIO_NO_MOD && strchr(id, '_'))
-			len = (size_t)(strchr(id, '_') - id);
-		if (id_number(id, len) == wanted)
-			return chn;
+			if (chn->is_output != (pass == 1) || (unsigned int)chn->type != type ||
+			    (unsigned int)chn->modifier != modifier)
+				continue;
+			chn_diff = channel_numbers(chn, &first, &second);
+			if (diff) {
+				if (!chn_diff && first == chan2)
+					return chn;
+			} else if (is_diff) {
+				if (chn_diff && first == chan && second == chan2)
+					return chn;
+				if (!chn_diff && first == chan && !fallback)
+					fallback = chn;
+			} else if (!chn_diff && first == chan) {
+				return chn;
+			}
+		}
 	}
-	return NULL;
+	return fallback;
 }
 
 struct iio_event_stream *iio_device_create_event_stream(const struct iio_device *dev)

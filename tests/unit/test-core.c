@@ -260,8 +260,54 @@ static void test_scan_strings(void)
 	}
 }
 
+static uint64_t event_id(unsigned int chan_type, unsigned int modifier, bool diff, int chan,
+			 int chan2)
+{
+	return (uint64_t)IIO_EV_TYPE_THRESH << 56 | (uint64_t)IIO_EV_DIR_RISING << 48 |
+	       (uint64_t)diff << 55 | (uint64_t)modifier << 40 | (uint64_t)chan_type << 32 |
+	       (uint64_t)(uint16_t)chan2 << 16 | (uint16_t)chan;
+}
+
+static void test_event_channels(void)
+{
+	struct iio_context *ctx = iio_context_new(&fake_backend, NULL, NULL);
+	struct iio_device *dev = iio_context_add_device(ctx, "iio:device0", "adc", NULL);
+	struct iio_channel *out0 = iio_device_add_channel(dev, "voltage0", true, -1);
+	struct iio_channel *v0 = iio_device_add_channel(dev, "voltage0", false, -1);
+	struct iio_channel *v1 = iio_device_add_channel(dev, "voltage1", false, -1);
+	struct iio_channel *d01 = iio_device_add_channel(dev, "voltage0-voltage1", false, -1);
+	struct iio_channel *ax = iio_device_add_channel(dev, "accel_x", false, -1);
+	struct iio_channel *ay = iio_device_add_channel(dev, "accel_y", false, -1);
+	struct iio_channel *temp = iio_device_add_channel(dev, "temp", false, -1);
+	struct iio_event ev = { 0 };
+
+	CHECK_INT(iio_context_init(ctx), 0);
+	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, false, 1, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == v1);
+	CHECK(iio_event_get_channel(&ev, dev, true) == NULL);
+	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, false, 0, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == v0);     /* input first, not out0 */
+	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, true, 0, 1);
+	CHECK(iio_event_get_channel(&ev, dev, false) == d01);
+	CHECK(iio_event_get_channel(&ev, dev, true) == v1);
+	ev.id = event_id(IIO_ACCEL, IIO_MOD_Y, false, 0, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == ay);
+	ev.id = event_id(IIO_ACCEL, IIO_MOD_X, false, 0, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == ax);
+	ev.id = event_id(IIO_TEMP, IIO_NO_MOD, false, 0, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == temp);
+	ev.id = event_id(IIO_TEMP, IIO_NO_MOD, false, 3, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == NULL);
+	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, false, -1, 0);
+	CHECK(iio_event_get_channel(&ev, dev, false) == NULL);
+	CHECK(out0 && iio_event_get_type(&ev) == IIO_EV_TYPE_THRESH);
+	CHECK(iio_event_get_direction(&ev) == IIO_EV_DIR_RISING);
+	iio_context_destroy(ctx);
+}
+
 int main(void)
 {
+	test_event_channels();
 	test_errors();
 	test_timeouts();
 	test_formats();
