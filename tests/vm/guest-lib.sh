@@ -47,6 +47,13 @@
 #                                       (ncpus x wall - idle; includes softirq and kworkers,
 #                                       which per-process figures miss or misattribute)
 #   vm_usb_uri                          libiio URI of the enumerated gadget: usb:BUS.ADDR.0
+#   vm_iiod_start NAME [ARG]...         our iiod on the FunctionFS (vm_gadget_create first)
+#                                       with extra ARGs, through vm_ffs_start_server: log in
+#                                       /tmp/iiod-NAME.log, USB counters in /tmp/stats-NAME
+#   vm_iiod_stop [S]                    SIGTERM to $VM_SERVER_PID; returns its exit status,
+#                                       or 124 (and SIGKILL) if it is still there after S s
+#                                       (default 15)
+#   vm_kv KEY                           stdin "k=v k=v" lines: prints the values of KEY
 
 VM_GADGET=/sys/kernel/config/usb_gadget/g1
 VM_FFS_NAME=iio
@@ -254,4 +261,39 @@ vm_usb_uri() {
 
 	[ -n "$d" ] || d=$(vm_wait_usb_device) || return 1
 	echo "usb:$(cat "$d/busnum").$(cat "$d/devnum").0"
+}
+
+vm_iiod_start() {
+	local name=$1
+
+	shift
+	rm -f "/tmp/iiod-$name.log" "/tmp/stats-$name"
+	# exec: $VM_SERVER_PID is iiod itself (its CPU time, its exit status)
+	vm_ffs_start_server sh -c "exec iiod -F $VM_FFS_MOUNT --no-dnssd \
+		--usb-stats /tmp/stats-$name $* > /tmp/iiod-$name.log 2>&1" || {
+		vm_log "iiod ($name) did not come up:"
+		cat "/tmp/iiod-$name.log"
+		return 1
+	}
+}
+
+vm_iiod_stop() {
+	local secs=${1:-15} i=0 pid=$VM_SERVER_PID
+
+	kill -TERM "$pid" 2>/dev/null
+	while [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
+		if [ $i -ge $((secs * 10)) ]; then
+			vm_log "iiod (pid $pid) ignored SIGTERM for ${secs}s: killing it"
+			kill -KILL "$pid"
+			wait "$pid"
+			return 124
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait "$pid"
+}
+
+vm_kv() {
+	sed -n "s/^\(.* \)*$1=\([^ ]*\).*/\2/p"
 }

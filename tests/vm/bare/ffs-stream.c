@@ -54,6 +54,7 @@ static unsigned long long total = 256ULL << 20;
 static const char *ready_file;
 static unsigned int linger_ms;
 static const char *done_file;
+static bool headers;	/* -H: an 8-byte header write before every block, as iiod does */
 
 static char iio_sysfs[512];
 static char reason[256] = "-";
@@ -416,6 +417,15 @@ static void iio_enqueue(int buf_fd, int dmabuf, size_t len)
 	}
 }
 
+/* -H: what iiod sends ahead of each RX block: an 8-byte response header, its own write */
+static void put_header(int ep_in)
+{
+	static const unsigned char hdr[8] = { 1, 0, 0, 0, 0, 0, 0x10, 0 };
+
+	if (headers)
+		write_all(ep_in, (const char *)hdr, sizeof(hdr), "write header");
+}
+
 static void stream_zerocopy(int buf_fd, int ep_in, int *dmabufs, struct stats *st)
 {
 	unsigned long long queued = 0;	/* bytes handed to IIO */
@@ -443,6 +453,7 @@ static void stream_zerocopy(int buf_fd, int ep_in, int *dmabufs, struct stats *s
 
 		/* the IIO "DMA" is done when the write fence is signalled */
 		wait_fd(dmabufs[b], POLLIN, "IIO fence");
+		put_header(ep_in);
 		while (ioctl(ep_in, FFS_DMABUF_TRANSFER, &t) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -503,6 +514,7 @@ static void stream_copy(int buf_fd, int ep_in, struct stats *st)
 			}
 			got += n;
 		}
+		put_header(ep_in);
 		write_all(ep_in, buf, want, "write IN endpoint");
 		st->bytes += want;
 		st->blocks++;
@@ -524,6 +536,7 @@ static void stream_static(int ep_in, struct stats *st)
 	while (st->bytes < total) {
 		size_t want = this_block(st->bytes);
 
+		put_header(ep_in);
 		write_all(ep_in, buf, want, "write IN endpoint");
 		st->bytes += want;
 		st->blocks++;
@@ -689,7 +702,9 @@ static void usage(void)
 		"usage: ffs-stream [-m zerocopy|copy|static|zerocopy-tx|copy-tx|early]\n"
 		"                  [-f FFS_DIR] [-d IIO_NAME]\n"
 		"                  [-s BLOCK_BYTES] [-n NBUFS] [-q DEPTH] [-b TOTAL_BYTES]\n"
-		"                  [-r READY_FILE] [-L LINGER_MS] [-W DONE_FILE]\n"
+		"                  [-r READY_FILE] [-L LINGER_MS] [-W DONE_FILE] [-H]\n"
+		"  -H  write an 8-byte header before every block, as iiod does (zerocopy,\n"
+		"      copy, static; read with usb-reader -H BLOCK_BYTES)\n"
 		"  -L  keep the function bound this long after the last transfer (the UDC may\n"
 		"      complete a short last IN transfer before the host has read it)\n"
 		"  -W  keep it bound until DONE_FILE exists (at most 30 s), e.g. created by\n"
@@ -705,7 +720,7 @@ int main(int argc, char **argv)
 	int ep0, ep_in, ep_out, buf_fd = -1, c, ret = 0;
 	double t0, c0, wall, cpu;
 
-	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:L:W:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:f:d:s:n:q:b:r:L:W:hH")) != -1) {
 		switch (c) {
 		case 'm': mode = optarg; break;
 		case 'f': ffs_dir = optarg; break;
@@ -717,6 +732,7 @@ int main(int argc, char **argv)
 		case 'r': ready_file = optarg; break;
 		case 'L': linger_ms = atoi(optarg); break;
 		case 'W': done_file = optarg; break;
+		case 'H': headers = true; break;
 		default: usage();
 		}
 	}

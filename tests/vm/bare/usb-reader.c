@@ -9,6 +9,10 @@
  * endpoint instead (the gadget side feeds it to the simulated DAC, which checks it).
  * Prints one line:
  *   HOST bytes=N secs=S mibs=M cpu_s=C errors=E first_error_word=W integrity=ok|BAD
+ * With -H BLOCK it expects what iiod sends: an 8-byte header before every BLOCK bytes
+ * (ffs-stream -H), read with a transfer of one packet, then the block in transfers of
+ * at most XFER bytes, all queued in stream order (the transfer pattern of the usb:
+ * backend's RX fast path). Headers are not checked beyond their length.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +34,10 @@ static unsigned long long total = 256ULL << 20;
 static unsigned int timeout_ms = 20000;
 static bool use_dev_mem = true;
 static bool write_mode;
+static unsigned long long hdr_block;	/* -H: data bytes per header; 0: no headers */
+static unsigned long long blk_left;	/* data bytes of the current block not yet queued */
+static unsigned int max_packet = 1024;
+static unsigned long long headers;
 
 static unsigned long long received, submitted;
 static unsigned long long words, errors;
@@ -110,6 +118,29 @@ static void check(const uint8_t *p, size_t len)
 		carry = p[0];
 }
 
+/* The next element of the stream into t (header or data); false when all is queued. */
+static bool plan_next(struct libusb_transfer *t)
+{
+	unsigned long long left = total - submitted;
+
+	if (!left)
+		return false;
+	if (hdr_block && !blk_left) {
+		t->length = (int)max_packet;
+		t->user_data = &headers;	/* marks a header transfer */
+		blk_left = left < hdr_block ? left : hdr_block;
+		return true;
+	}
+	if (hdr_block && left > blk_left)
+		left = blk_left;
+	t->length = left < xfer_size ? (int)left : (int)xfer_size;
+	t->user_data = NULL;
+	submitted += t->length;
+	if (hdr_block)
+		blk_left -= t->length;
+	return true;
+}
+
 static void LIBUSB_CALL on_done(struct libusb_transfer *t)
 {
 	active--;
@@ -120,22 +151,26 @@ static void LIBUSB_CALL on_done(struct libusb_transfer *t)
 		failed = 1;
 		return;
 	}
-	if (!write_mode)
-		check(t->buffer, t->actual_length);
-	else if (t->actual_length != t->length)
-		failed = 1;
-	received += t->actual_length;
-
-	if (!failed && submitted < total) {
-		unsigned long long left = total - submitted;
-
-		t->length = left < xfer_size ? (int)left : (int)xfer_size;
-		if (libusb_submit_transfer(t) == 0) {
-			submitted += t->length;
-			active++;
-		} else {
+	if (t->user_data == &headers) {
+		if (t->actual_length != 8) {
+			fprintf(stderr, "usb-reader: header transfer %llu got %d bytes\n",
+				headers, t->actual_length);
 			failed = 1;
 		}
+		headers++;
+	} else {
+		if (!write_mode)
+			check(t->buffer, t->actual_length);
+		else if (t->actual_length != t->length)
+			failed = 1;
+		received += t->actual_length;
+	}
+
+	if (!failed && plan_next(t)) {
+		if (libusb_submit_transfer(t) == 0)
+			active++;
+		else
+			failed = 1;
 	}
 }
 
@@ -184,7 +219,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 	double t0, c0, secs, cpu;
 
-	while ((c = getopt(argc, argv, "v:p:s:n:b:t:Mw")) != -1) {
+	while ((c = getopt(argc, argv, "v:p:s:n:b:t:MwH:")) != -1) {
 		switch (c) {
 		case 'v': vid = strtoul(optarg, NULL, 0); break;
 		case 'p': pid = strtoul(optarg, NULL, 0); break;
@@ -194,16 +229,22 @@ int main(int argc, char **argv)
 		case 't': timeout_ms = atoi(optarg); break;
 		case 'M': use_dev_mem = false; break;
 		case 'w': write_mode = true; break;
+		case 'H': hdr_block = strtoull(optarg, NULL, 0); break;
 		default:
 			fprintf(stderr, "usage: usb-reader [-v VID] [-p PID] [-s XFER_BYTES] "
-				"[-n INFLIGHT] [-b TOTAL_BYTES] [-t TIMEOUT_MS] [-M] [-w]\n"
+				"[-n INFLIGHT] [-b TOTAL_BYTES] [-t TIMEOUT_MS] [-M] [-w] [-H BLOCK]\n"
 				"  -M  plain malloc'd buffers instead of usbfs device memory\n"
-				"  -w  write the counter to the OUT endpoint instead of reading\n");
+				"  -w  write the counter to the OUT endpoint instead of reading\n"
+				"  -H  an 8-byte header precedes every BLOCK bytes (ffs-stream -H)\n");
 			return 2;
 		}
 	}
 	if (!inflight || inflight > 64 || !xfer_size)
 		return 2;
+	if (hdr_block && write_mode) {
+		fprintf(stderr, "usb-reader: -H is for reading\n");
+		return 2;
+	}
 	/* every OUT transfer then starts at counter phase 0 and carries the same bytes */
 	if (write_mode && xfer_size % (2 * 65536)) {
 		fprintf(stderr, "usb-reader: -w needs a transfer size multiple of 128 KiB\n");
@@ -240,7 +281,6 @@ int main(int argc, char **argv)
 	t0 = now_s();
 	c0 = cpu_s();
 	for (i = 0; i < inflight && submitted < total; i++) {
-		unsigned long long left = total - submitted;
 		unsigned char *buf = use_dev_mem ? libusb_dev_mem_alloc(h, xfer_size) : NULL;
 
 		if (!buf) {
@@ -255,15 +295,13 @@ int main(int argc, char **argv)
 				memcpy(buf + w, pattern, 2 * 65536);
 		}
 		xfers[i] = libusb_alloc_transfer(0);
-		libusb_fill_bulk_transfer(xfers[i], h, ep, buf,
-					  left < xfer_size ? (int)left : (int)xfer_size,
-					  on_done, NULL, timeout_ms);
+		libusb_fill_bulk_transfer(xfers[i], h, ep, buf, 0, on_done, NULL, timeout_ms);
+		plan_next(xfers[i]);
 		r = libusb_submit_transfer(xfers[i]);
 		if (r) {
 			fprintf(stderr, "usb-reader: submit: %s\n", libusb_error_name(r));
 			return 1;
 		}
-		submitted += xfers[i]->length;
 		active++;
 	}
 	while (active > 0) {
