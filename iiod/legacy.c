@@ -6,6 +6,11 @@
  * each OPEN and CLOSE. Without -D every reader gets the union's samples
  * (the mask line says which channels they hold); with -D each gets its own
  * channels, re-packed. The device lock serialises the transfers.
+ *
+ * Several readers: the most advanced one takes each block from the hardware
+ * and leaves a copy in a short history, where the others find it; a reader
+ * that falls behind the history loses what it missed, as it would with the
+ * hardware alone.
  */
 #include "server.h"
 
@@ -19,6 +24,7 @@ struct legacy_opener {
 	struct iio_channels_mask *mask;  /* as the session asked */
 	size_t samples;
 	bool cyclic;
+	uint64_t next_seq;               /* RX: the block this reader gets next */
 	struct legacy_opener *next;
 };
 
@@ -35,6 +41,9 @@ struct legacy_device {
 	size_t block_size, sample_size;
 	unsigned int next;               /* RX: next block to dequeue; TX: next to fill */
 	bool is_output, cyclic, started;
+	/* RX with several readers: copies of the last blocks taken from the hardware. */
+	uint64_t seq_next;               /* sequence number of the next hardware block */
+	char **history;                  /* history[seq % nb], NULL with one reader */
 };
 
 static struct legacy_device *legacy_of(struct iiod_session *s, struct iio_device *dev)
@@ -51,10 +60,21 @@ static unsigned int mask_words(const struct iio_device *dev)
 
 /* ---- The shared stream -------------------------------------------------- */
 
+static void free_history(struct legacy_device *ld)
+{
+	unsigned int i;
+
+	for (i = 0; ld->history && i < ld->nb; i++)
+		free(ld->history[i]);
+	free(ld->history);
+	ld->history = NULL;
+}
+
 static void teardown(struct legacy_device *ld)
 {
 	unsigned int i;
 
+	free_history(ld);
 	if (!ld->stream)
 		return;
 	iio_buffer_stream_cancel(ld->stream);
@@ -129,8 +149,22 @@ static int setup(struct legacy_device *ld)
 		}
 	}
 	ld->next = 0;
+	ld->seq_next = 0;
+	for (op = ld->openers; op; op = op->next)
+		op->next_seq = 0;
 	/* Capture starts at OPEN: every block queued, then the stream. */
 	if (!ld->is_output) {
+		if (ld->openers->next) {
+			ld->history = calloc(ld->nb, sizeof(*ld->history));
+			for (i = 0; ld->history && i < ld->nb; i++)
+				if (!(ld->history[i] = malloc(ld->block_size)))
+					break;
+			if (!ld->history || i < ld->nb) {
+				free_history(ld);
+				ret = -ENOMEM;
+				goto err;
+			}
+		}
 		for (i = 0; i < ld->nb && !ret; i++) {
 			ret = iio_block_enqueue(ld->blocks[i], 0, false);
 			ld->enqueued[i] = !ret;
@@ -144,6 +178,7 @@ static int setup(struct legacy_device *ld)
 	return 0;
 
 err:
+	free_history(ld);
 	for (i = 0; ld->blocks && i < ld->nb; i++)
 		if (ld->blocks[i] && !iio_err(ld->blocks[i]))
 			iio_block_destroy(ld->blocks[i]);
@@ -364,8 +399,45 @@ static int send_chunk(struct iiod_session *s, const void *data, size_t len, cons
 	return iiod_session_write(s, iov, count);
 }
 
+/*
+ * The samples op gets next: a block from the hardware when op is the most
+ * advanced reader (copied to the history if others read too), else the
+ * history's copy. *blk: the hardware block to put back once sent, or NULL.
+ */
+static int next_block(struct legacy_device *ld, struct legacy_opener *op, const void **src,
+		      struct iio_block **blk)
+{
+	uint64_t oldest = ld->seq_next > ld->nb ? ld->seq_next - ld->nb : 0;
+	int ret;
+
+	*blk = NULL;
+	if (ld->history && op->next_seq < oldest)
+		op->next_seq = oldest; /* fell behind: the rest is gone */
+	if (ld->history && op->next_seq < ld->seq_next) {
+		*src = ld->history[op->next_seq++ % ld->nb];
+		return 0;
+	}
+
+	*blk = ld->blocks[ld->next];
+	ret = ld->enqueued[ld->next] ? iio_block_dequeue(*blk, false) : -EBADF;
+	if (ret < 0) {
+		/* A failed transfer hands the block back: into the ring again. */
+		if (ld->enqueued[ld->next] && ret != -EBUSY && ret != -ETIMEDOUT &&
+		    ret != -EAGAIN && ret != -EINTR)
+			ld->enqueued[ld->next] = !iio_block_enqueue(*blk, 0, false);
+		return ret;
+	}
+	ld->enqueued[ld->next] = false;
+	*src = iio_block_start(*blk);
+	if (ld->history)
+		memcpy(ld->history[ld->seq_next % ld->nb], *src, ld->block_size);
+	ld->seq_next++;
+	op->next_seq = ld->seq_next;
+	return 0;
+}
+
 static int readbuf_locked(struct iiod_session *s, struct legacy_device *ld,
-			  const struct legacy_opener *op, long long bytes)
+			  struct legacy_opener *op, long long bytes)
 {
 	const struct iio_channels_mask *eff;
 	char mask_text[8 * IIOD_MAX_MASK_WORDS + 1];
@@ -375,6 +447,7 @@ static int readbuf_locked(struct iiod_session *s, struct legacy_device *ld,
 	bool first = true, demux = false;
 	char *packed = NULL;
 	struct iio_block *blk;
+	const void *src;
 	int ret = 0;
 
 	if (!ld->stream)
@@ -399,33 +472,28 @@ static int readbuf_locked(struct iiod_session *s, struct legacy_device *ld,
 	}
 
 	while (remaining >= sample) {
-		blk = ld->blocks[ld->next];
-		ret = ld->enqueued[ld->next] ? iio_block_dequeue(blk, false) : -EBADF;
+		ret = next_block(ld, op, &src, &blk);
 		if (ret < 0) {
-			/* A failed transfer hands the block back: into the ring again. */
-			if (ld->enqueued[ld->next] && ret != -EBUSY && ret != -ETIMEDOUT &&
-			    ret != -EAGAIN && ret != -EINTR)
-				ld->enqueued[ld->next] = !iio_block_enqueue(blk, 0, false);
 			ret = reply_int(s, ret);
 			free(packed);
 			return ret;
 		}
-		ld->enqueued[ld->next] = false;
 		if (demux) {
 			size_t nb = ld->block_size / ld->sample_size;
 
-			demux_samples(&dm, iio_block_start(blk), ld->sample_size, nb, packed);
+			demux_samples(&dm, src, ld->sample_size, nb, packed);
 			chunk = nb * dm.sample_size;
 		} else {
 			chunk = ld->block_size;
 		}
 		if (chunk > remaining)
 			chunk = remaining;
-		ret = send_chunk(s, demux ? packed : iio_block_start(blk), chunk,
-				 first ? mask_text : NULL);
+		ret = send_chunk(s, demux ? packed : src, chunk, first ? mask_text : NULL);
 		/* Back in the ring, whatever happened to the client. */
-		ld->enqueued[ld->next] = !iio_block_enqueue(blk, 0, false);
-		ld->next = (ld->next + 1) % ld->nb;
+		if (blk) {
+			ld->enqueued[ld->next] = !iio_block_enqueue(blk, 0, false);
+			ld->next = (ld->next + 1) % ld->nb;
+		}
 		if (ret < 0)
 			break;
 		remaining -= chunk;

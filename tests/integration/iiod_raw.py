@@ -3,7 +3,8 @@
 """Talks to an iiod with raw sockets: well-formed, malformed and oversized
 requests in both protocols. Each case checks the answer (an error code, or the
 session closed) and that another client, connected all along, is still
-served. Usage: iiod_raw.py PORT RX_DEVICE_INDEX RX_DEVICE_ID"""
+served. Usage: iiod_raw.py PORT RX_DEVICE_INDEX RX_DEVICE_ID [--demux]
+(--demux: only the -D case, against an iiod started with -D)."""
 
 import os
 import random
@@ -234,6 +235,57 @@ def ascii_readbuf_legacy():
     s.close()                                          # the session closes the device
 
 
+def readbuf(s, nbytes):
+    """One READBUF: (mask line, data)."""
+    s.sendall(("READBUF %s %d\r\n" % (RX_ID, nbytes)).encode())
+    data, mask = b"", None
+    while len(data) < nbytes:
+        n = read_int(s)
+        assert n >= 0, n
+        if n == 0:
+            break
+        if mask is None:
+            mask = read_line(s)
+        data += recv_exact(s, n)
+    return mask, data
+
+
+@case
+def ascii_two_readers_get_the_same_samples():
+    a, b = connect(), connect()
+    for s in (a, b):
+        s.sendall(("OPEN %s 256 00000003\r\n" % RX_ID).encode())   # 1 KiB blocks
+        assert read_int(s) == 0
+    # Whoever is ahead takes blocks from the hardware, the other gets copies
+    # (of the last 4 blocks: further behind, samples are lost, as upstream).
+    ma, da = readbuf(a, 2048)
+    mb, db = readbuf(b, 2048)
+    assert ma == mb == b"00000003\n" and len(da) == 2048 and da == db
+    mb, db = readbuf(b, 1024)
+    ma, da = readbuf(a, 1024)
+    assert da == db, "the second reader got other samples"
+    a.close()
+    b.close()
+
+
+def demux_case():
+    """Server started with -D: each reader gets its own channels, re-packed."""
+    a, b = connect(), connect()
+    a.sendall(("OPEN %s 64 00000003\r\n" % RX_ID).encode())    # voltage0 + voltage1
+    assert read_int(a) == 0
+    b.sendall(("OPEN %s 64 00000001\r\n" % RX_ID).encode())    # voltage0 only
+    assert read_int(b) == 0
+    ma, da = readbuf(a, 1024)
+    mb, db = readbuf(b, 512)
+    assert ma == b"00000003\n" and mb == b"00000001\n", (ma, mb)
+    assert len(db) == 512
+    # b's samples: the first 16-bit element of each of a's 4-byte samples.
+    expected = b"".join(da[i:i + 2] for i in range(0, len(da), 4))
+    assert db == expected, "demultiplexed samples differ"
+    a.close()
+    b.close()
+
+
 @case
 def ascii_garbage():
     s = connect()
@@ -435,4 +487,8 @@ def main():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 4 and sys.argv[4] == "--demux":
+        demux_case()
+        print("ok   demux")
+        sys.exit(0)
     sys.exit(main())

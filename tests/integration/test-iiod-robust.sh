@@ -25,4 +25,9 @@ iio_readdev -u "ip:127.0.0.1:$IIOD_PORT" -b 256 -s 4096 cf-ad9361-lpc >/dev/null
 	fail "readdev after the raw cases"
 
 stop_iiod "$pid" robust
+
+# -D: the server re-packs each legacy reader's own channels.
+start_iiod demux -D -u local:
+python3 "$(dirname "$0")/iiod_raw.py" "$IIOD_PORT" 2 iio:device2 --demux || fail "demux case"
+stop_iiod "$IIOD_PID" demux
 echo "PASS"
