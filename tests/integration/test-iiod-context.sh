@@ -47,6 +47,33 @@ grep -q "Invalid port" "$WORK/bad.txt" || fail "no clear error for a bad port"
 
 stop_iiod "$xml_pid" xml
 
+# A server that accepts and never answers: the client gives up after its
+# timeout (-T), with a message, instead of hanging.
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept()
+    conns.append(c)
+' >"$WORK/mute.port" &
+mute=$!
+for i in $(seq 50); do
+	[ -s "$WORK/mute.port" ] && break
+	sleep 0.1
+done
+start=$(date +%s%N)
+if iio_info -T 500 -u "ip:127.0.0.1:$(cat "$WORK/mute.port")" >"$WORK/mute.txt" 2>&1; then
+	fail "iio_info against a mute server succeeded"
+fi
+elapsed=$((($(date +%s%N) - start) / 1000000))
+kill "$mute"
+grep -q "timed out" "$WORK/mute.txt" || fail "no timeout message: $(cat "$WORK/mute.txt")"
+[ "$elapsed" -lt 3000 ] || fail "a 500 ms timeout took $elapsed ms"
+
 # ---- local: context ----------------------------------------------------------
 have_feature WITH_LOCAL_BACKEND || { echo "local: not built: local part skipped"; exit 0; }
 tree=$(make_tree ad9361 "$FIXTURES/ad9361.sysfs")

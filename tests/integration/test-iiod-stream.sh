@@ -98,4 +98,25 @@ iio_readdev -u local: -b 256 -s 1024 cf-ad9361-lpc | cmp - "$WORK/after.bin" ||
 echo "killed client ok"
 
 stop_iiod "$pid" stream
+
+# The server dies in the middle of a stream: the client fails, promptly.
+truncate -s 4G "$rx_node"
+start_iiod victim -u local:
+iio_readdev -u "ip:127.0.0.1:$IIOD_PORT" -b 65536 cf-ad9361-lpc >/dev/null 2>"$WORK/orphan.err" &
+reader=$!
+sleep 1
+kill -0 "$reader" 2>/dev/null || fail "the streaming client ended early: $(cat "$WORK/orphan.err")"
+kill -KILL "$IIOD_PID"
+wait "$IIOD_PID" 2>/dev/null
+IIOD_PIDS=()
+for i in $(seq 50); do
+	kill -0 "$reader" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$reader" 2>/dev/null; then
+	kill -KILL "$reader"
+	fail "the client hangs after its server died"
+fi
+wait "$reader" && fail "the client did not report the lost server"
+echo "server death ok"
 echo "PASS"
