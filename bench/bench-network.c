@@ -65,8 +65,8 @@ static void make_tree(size_t bytes)
 		die("mkdtemp");
 	snprintf(cmd, sizeof(cmd),
 		 "python3 '%s/tests/fixtures/gen-sysfs.py' --clean '%s' "
-		 "'%s/tests/fixtures/ad9361.sysfs' >/dev/null", IIO_SOURCE_DIR, tree,
-		 IIO_SOURCE_DIR);
+		 "'%s/tests/fixtures/ad9361.sysfs' >/dev/null",
+		 IIO_SOURCE_DIR, tree, IIO_SOURCE_DIR);
 	if (system(cmd))
 		die("gen-sysfs.py");
 	/* Zeros: sparse, so the page cache serves them without a disk. */
@@ -103,8 +103,8 @@ static unsigned int start_iiod(void)
 		dup2(pipefd[1], STDOUT_FILENO);
 		close(pipefd[0]);
 		setenv("LIBIIO_LOCAL_ROOT", tree, 1);
-		execl(IIO_BUILD_DIR "/iiod/iiod", "iiod", "-p", "0", "--no-dnssd", "-u", "local:",
-		      (char *)NULL);
+		execl(IIO_BUILD_DIR "/iiod/iiod", "iiod", "-p", "0", "--no-dnssd", "-u",
+		      "local:", (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -216,9 +216,9 @@ static void *raw_server_thread(void *arg)
 
 static double run_raw(size_t block, size_t total)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(sin);
-	struct raw_server rs = { .block = block, .total = total };
+	struct raw_server rs = {.block = block, .total = total};
 	char *buf = malloc(block);
 	pthread_t thread;
 	size_t got = 0;
@@ -228,8 +228,7 @@ static double run_raw(size_t block, size_t total)
 
 	rs.listen_fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (rs.listen_fd < 0 || bind(rs.listen_fd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    listen(rs.listen_fd, 1) ||
-	    getsockname(rs.listen_fd, (struct sockaddr *)&sin, &len))
+	    listen(rs.listen_fd, 1) || getsockname(rs.listen_fd, (struct sockaddr *)&sin, &len))
 		die("raw listen");
 	pthread_create(&thread, NULL, raw_server_thread, &rs);
 
@@ -295,8 +294,9 @@ int main(int argc, char **argv)
 	waitpid(iiod_pid, &status, 0);
 	remove_tree();
 	printf("BENCH network-rx block=%zuKiB bytes=%zuMiB runs=%u (median) ip=%.0fMiB/s "
-	       "raw_tcp=%.0fMiB/s ratio=%.2f\n", block_kib, total_mib, RUNS,
-	       ip[RUNS / 2] / (1 << 20), raw[RUNS / 2] / (1 << 20), ip[RUNS / 2] / raw[RUNS / 2]);
+	       "raw_tcp=%.0fMiB/s ratio=%.2f\n",
+	       block_kib, total_mib, RUNS, ip[RUNS / 2] / (1 << 20), raw[RUNS / 2] / (1 << 20),
+	       ip[RUNS / 2] / raw[RUNS / 2]);
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "bench-network: iiod did not exit cleanly\n");
 		return 1;

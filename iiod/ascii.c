@@ -20,9 +20,9 @@ struct command {
 
 /* What a command handler tells the loop. */
 enum step {
-	STEP_NEXT,      /* answered (or nothing to answer): next line */
-	STEP_END,       /* end the session */
-	STEP_BINARY,    /* switch to the binary protocol */
+	STEP_NEXT,   /* answered (or nothing to answer): next line */
+	STEP_END,    /* end the session */
+	STEP_BINARY, /* switch to the binary protocol */
 };
 
 static const char help_text[] =
@@ -83,7 +83,7 @@ static int reply_int(struct iiod_session *s, long value)
 {
 	char line[32];
 	int len = snprintf(line, sizeof(line), "%li\n", value);
-	struct iovec iov = { .iov_base = line, .iov_len = (size_t)len };
+	struct iovec iov = {.iov_base = line, .iov_len = (size_t)len};
 
 	return iiod_session_write(s, &iov, 1);
 }
@@ -94,9 +94,9 @@ static int reply_data(struct iiod_session *s, const void *data, size_t len)
 	char line[32];
 	int n = snprintf(line, sizeof(line), "%zu\n", len);
 	struct iovec iov[3] = {
-		{ .iov_base = line, .iov_len = (size_t)n },
-		{ .iov_base = (void *)data, .iov_len = len },
-		{ .iov_base = "\n", .iov_len = 1 },
+		{.iov_base = line, .iov_len = (size_t)n},
+		{.iov_base = (void *)data, .iov_len = len},
+		{.iov_base = "\n", .iov_len = 1},
 	};
 
 	return iiod_session_write(s, iov, 3);
@@ -124,8 +124,8 @@ enum attr_kind {
 /* What READ/WRITE address: a list of attributes, and maybe one of them. */
 struct attr_target {
 	enum attr_kind kind;
-	const void *obj;        /* device, buffer or channel */
-	const char *name;       /* NULL: every attribute of the list */
+	const void *obj;  /* device, buffer or channel */
+	const char *name; /* NULL: every attribute of the list */
 };
 
 static const struct iio_attr *get_dev_attr(const void *obj, unsigned int i)
@@ -231,7 +231,7 @@ static int resolve_target(struct iiod_session *s, char **tok, unsigned int count
 
 static enum step cmd_read(struct iiod_session *s, struct command *cmd)
 {
-	struct iiod_attr_block all = { 0 };
+	struct iiod_attr_block all = {0};
 	struct attr_target tgt;
 	const struct iio_attr *attr;
 	char *buf;
@@ -307,7 +307,7 @@ static enum step cmd_version(struct iiod_session *s)
 	char line[64];
 	int len = snprintf(line, sizeof(line), "%u.%u.%-7.7s\n", LIBIIO_VERSION_MAJOR,
 			   LIBIIO_VERSION_MINOR, LIBIIO_VERSION_GIT);
-	struct iovec iov = { .iov_base = line, .iov_len = (size_t)len };
+	struct iovec iov = {.iov_base = line, .iov_len = (size_t)len};
 
 	return answered(iiod_session_write(s, &iov, 1));
 }
@@ -376,8 +376,8 @@ static enum step cmd_open(struct iiod_session *s, struct command *cmd)
 		return answered(reply_int(s, -ENODEV));
 	if (!parse_number(cmd->tok[2], &samples) || samples <= 0)
 		return answered(reply_int(s, -EINVAL));
-	return answered(reply_int(s, iiod_legacy_open(s, dev, (size_t)samples, cmd->tok[3],
-						      cyclic)));
+	return answered(
+		reply_int(s, iiod_legacy_open(s, dev, (size_t)samples, cmd->tok[3], cyclic)));
 }
 
 static enum step cmd_close(struct iiod_session *s, struct command *cmd)
@@ -455,7 +455,7 @@ static enum step dispatch(struct iiod_session *s, struct command *cmd)
 		return answered(reply_data(s, s->srv->zxml, s->srv->zxml_len));
 	}
 	if (keyword(c, "HELP")) {
-		struct iovec iov = { .iov_base = (void *)help_text, .iov_len = strlen(help_text) };
+		struct iovec iov = {.iov_base = (void *)help_text, .iov_len = strlen(help_text)};
 
 		return answered(iiod_session_write(s, &iov, 1));
 	}

@@ -61,7 +61,7 @@ static int write_one(unsigned int index, const char *value, size_t len, void *d)
 ssize_t iiod_attrs_write_all(const struct iio_attr *(*get)(const void *obj, unsigned int i),
 			     const void *obj, unsigned int count, const char *data, size_t len)
 {
-	struct write_all_ctx w = { .get = get, .obj = obj, .count = count };
+	struct write_all_ctx w = {.get = get, .obj = obj, .count = count};
 	/* Nothing is written unless the whole block is well formed. */
 	int ret = iiod_attr_block_parse(data, len, check_one, &w);
 

@@ -116,8 +116,7 @@ static int print_context(struct iiod_session *s)
 
 	/* Without zstd, the plain XML: clients tell one from the other by its magic. */
 	if (srv->zxml)
-		return iiod_session_respond(s, 0, (int32_t)srv->zxml_len, srv->zxml,
-					    srv->zxml_len);
+		return iiod_session_respond(s, 0, (int32_t)srv->zxml_len, srv->zxml, srv->zxml_len);
 	return iiod_session_respond(s, 0, (int32_t)srv->xml_len, srv->xml, srv->xml_len);
 }
 
@@ -217,8 +216,7 @@ static int handle(struct iiod_session *s, const struct iiod_header *hdr)
 	switch (hdr->op) {
 	case IIOD_OP_RESPONSE:
 		/* A response to nothing: its data is dropped. */
-		return hdr->code > 0 ? iiod_session_discard(s, (uint32_t)hdr->code, "RESPONSE")
-				     : 0;
+		return hdr->code > 0 ? iiod_session_discard(s, (uint32_t)hdr->code, "RESPONSE") : 0;
 	case IIOD_OP_PRINT:
 		return print_context(s);
 	case IIOD_OP_TIMEOUT:
@@ -293,7 +291,7 @@ void iiod_binary_run(struct iiod_session *s)
 			break;
 		/* Never a valid header (op 0x4e): a new client on a link that stayed binary. */
 		if (!memcmp(raw, binary_again, sizeof(raw))) {
-			iov = (struct iovec){ .iov_base = "0\r\n", .iov_len = 3 };
+			iov = (struct iovec){.iov_base = "0\r\n", .iov_len = 3};
 			ret = iiod_session_write(s, &iov, 1);
 			if (ret)
 				break;

@@ -170,8 +170,10 @@ struct iiod_dnssd *iiod_dnssd_publish(const struct iio_context_params *params, u
 		goto err;
 	ret = new_client(d);
 	if (ret) {
-		prm_warn(params, "iiod: DNS-SD disabled, cannot reach avahi (%s); "
-			 "clients must be given the address\n", avahi_strerror(ret));
+		prm_warn(params,
+			 "iiod: DNS-SD disabled, cannot reach avahi (%s); "
+			 "clients must be given the address\n",
+			 avahi_strerror(ret));
 		goto err;
 	}
 	if (avahi_threaded_poll_start(d->poll) < 0)

@@ -21,7 +21,7 @@ struct bin_evstream {
 	struct iio_event_stream *stream;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool pending;                  /* a blocking READ_EVENT waits for an event */
+	bool pending; /* a blocking READ_EVENT waits for an event */
 	bool stopping;
 	pthread_t worker;
 	struct bin_evstream *next;

@@ -30,19 +30,19 @@ struct options {
 };
 
 static const struct option long_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "debug", no_argument, NULL, 'd' },
-	{ "demux", no_argument, NULL, 'D' },
-	{ "ffs", required_argument, NULL, 'F' },
-	{ "nb-pipes", required_argument, NULL, 'n' },
-	{ "serial", required_argument, NULL, 's' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "uri", required_argument, NULL, 'u' },
-	{ "no-dnssd", no_argument, NULL, 'N' },
-	{ "daemon", no_argument, NULL, 'B' },
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"debug", no_argument, NULL, 'd'},
+	{"demux", no_argument, NULL, 'D'},
+	{"ffs", required_argument, NULL, 'F'},
+	{"nb-pipes", required_argument, NULL, 'n'},
+	{"serial", required_argument, NULL, 's'},
+	{"port", required_argument, NULL, 'p'},
+	{"uri", required_argument, NULL, 'u'},
+	{"no-dnssd", no_argument, NULL, 'N'},
+	{"daemon", no_argument, NULL, 'B'},
 	IIOD_USB_LONG_OPTIONS,
-	{ NULL, 0, NULL, 0 },
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const option_help[] = {
@@ -94,8 +94,8 @@ static int parse_options(int argc, char **argv, struct options *opts)
 	unsigned long value;
 	int c, ret;
 
-	*opts = (struct options){ .uri = "local:", .port = IIOD_DEFAULT_PORT, .dnssd = true,
-				  .nb_pipes = 3 };
+	*opts = (struct options){
+		.uri = "local:", .port = IIOD_DEFAULT_PORT, .dnssd = true, .nb_pipes = 3};
 	iiod_usb_options_init(&opts->usb);
 	while ((c = getopt_long(argc, argv, "+hVdDF:n:s:p:u:", long_options, NULL)) != -1) {
 		switch (c) {

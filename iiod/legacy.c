@@ -21,17 +21,17 @@
 
 struct legacy_opener {
 	struct iiod_session *s;
-	struct iio_channels_mask *mask;  /* as the session asked */
+	struct iio_channels_mask *mask; /* as the session asked */
 	size_t samples;
 	bool cyclic;
-	uint64_t next_seq;               /* RX: the block this reader gets next */
+	uint64_t next_seq; /* RX: the block this reader gets next */
 	struct legacy_opener *next;
 };
 
 struct legacy_device {
 	struct iio_device *dev;
 	pthread_mutex_t lock;
-	unsigned int nb_blocks;          /* SET BUFFERS_COUNT, used at the next (re)open */
+	unsigned int nb_blocks; /* SET BUFFERS_COUNT, used at the next (re)open */
 	struct legacy_opener *openers;
 
 	struct iio_buffer_stream *stream;
@@ -39,11 +39,11 @@ struct legacy_device {
 	bool *enqueued;
 	unsigned int nb;
 	size_t block_size, sample_size;
-	unsigned int next;               /* RX: next block to dequeue; TX: next to fill */
+	unsigned int next; /* RX: next block to dequeue; TX: next to fill */
 	bool is_output, cyclic, started;
 	/* RX with several readers: copies of the last blocks taken from the hardware. */
-	uint64_t seq_next;               /* sequence number of the next hardware block */
-	char **history;                  /* history[seq % nb], NULL with one reader */
+	uint64_t seq_next; /* sequence number of the next hardware block */
+	char **history;	   /* history[seq % nb], NULL with one reader */
 };
 
 static struct legacy_device *legacy_of(struct iiod_session *s, struct iio_device *dev)
@@ -125,8 +125,8 @@ static int setup(struct legacy_device *ld)
 		return ret;
 	}
 	ld->is_output = iio_buffer_is_output(buf);
-	sample_size = iio_device_get_sample_size(dev,
-						 iio_buffer_stream_get_channels_mask(ld->stream));
+	sample_size =
+		iio_device_get_sample_size(dev, iio_buffer_stream_get_channels_mask(ld->stream));
 	if (sample_size <= 0 || samples > IIOD_MAX_BLOCK_SIZE / (size_t)sample_size) {
 		ret = -EINVAL;
 		goto err;
@@ -314,7 +314,7 @@ static int reply_int(struct iiod_session *s, long value)
 {
 	char line[32];
 	int len = snprintf(line, sizeof(line), "%li\n", value);
-	struct iovec iov = { .iov_base = line, .iov_len = (size_t)len };
+	struct iovec iov = {.iov_base = line, .iov_len = (size_t)len};
 
 	return iiod_session_write(s, &iov, 1);
 }
@@ -323,7 +323,7 @@ static int reply_int(struct iiod_session *s, long value)
 
 /* Where a session's channels go in its own samples (-D). */
 struct demux {
-	size_t sample_size;           /* of the session's samples */
+	size_t sample_size; /* of the session's samples */
 	unsigned int count;
 	struct {
 		size_t from, to, len;
@@ -390,12 +390,12 @@ static int send_chunk(struct iiod_session *s, const void *data, size_t len, cons
 	struct iovec iov[3];
 	unsigned int count = 0;
 
-	iov[count++] = (struct iovec){ .iov_base = line, .iov_len = (size_t)n };
+	iov[count++] = (struct iovec){.iov_base = line, .iov_len = (size_t)n};
 	if (mask) {
 		n = snprintf(mask_line, sizeof(mask_line), "%s\n", mask);
-		iov[count++] = (struct iovec){ .iov_base = mask_line, .iov_len = (size_t)n };
+		iov[count++] = (struct iovec){.iov_base = mask_line, .iov_len = (size_t)n};
 	}
-	iov[count++] = (struct iovec){ .iov_base = (void *)data, .iov_len = len };
+	iov[count++] = (struct iovec){.iov_base = (void *)data, .iov_len = len};
 	return iiod_session_write(s, iov, count);
 }
 
@@ -443,7 +443,7 @@ static int readbuf_locked(struct iiod_session *s, struct legacy_device *ld,
 	char mask_text[8 * IIOD_MAX_MASK_WORDS + 1];
 	unsigned int words = mask_words(ld->dev);
 	size_t remaining = (size_t)bytes, sample, chunk;
-	struct demux dm = { 0 };
+	struct demux dm = {0};
 	bool first = true, demux = false;
 	char *packed = NULL;
 	struct iio_block *blk;
@@ -619,7 +619,7 @@ void iiod_legacy_session_end(struct iiod_session *s)
 			remove_opener(link);
 			if (rebuild(ld))
 				dev_err(ld->dev, "iiod: unable to re-open the device for its "
-					"other clients\n");
+						 "other clients\n");
 		}
 		pthread_mutex_unlock(&ld->lock);
 	}

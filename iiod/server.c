@@ -27,7 +27,8 @@ int iiod_server_init(struct iiod_server *srv, struct iio_context *ctx, bool demu
 
 	ret = iio_xml_compress(srv->xml, srv->xml_len, &srv->zxml, &srv->zxml_len);
 	if (ret == -ENOSYS) {
-		ctx_info(ctx, "iiod: built without zstd: ZPRINT is refused, PRINT sends plain XML\n");
+		ctx_info(ctx,
+			 "iiod: built without zstd: ZPRINT is refused, PRINT sends plain XML\n");
 	} else if (ret) {
 		ctx_perror(ctx, ret, "iiod: Unable to compress the context description");
 		return ret;

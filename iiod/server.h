@@ -29,7 +29,7 @@ struct iiod_server {
 	size_t xml_len;
 	void *zxml;
 	size_t zxml_len;
-	bool demux;                    /* -D: legacy READBUF sends each client its channels */
+	bool demux; /* -D: legacy READBUF sends each client its channels */
 
 	/* Binary-protocol buffers, keyed by (device, buffer index). */
 	pthread_mutex_t buffers_lock;
@@ -50,9 +50,9 @@ struct iiod_server {
 struct iiod_session {
 	struct iiod_server *srv;
 	struct iiod_transport *t;
-	char peer[96];                 /* for log lines: "127.0.0.1:41234" */
+	char peer[96]; /* for log lines: "127.0.0.1:41234" */
 	unsigned int id;
-	atomic_uint refs;              /* the session thread + workers replying through it */
+	atomic_uint refs; /* the session thread + workers replying through it */
 
 	/* Whole responses at a time; closed: the peer is gone, replies dropped. */
 	pthread_mutex_t write_lock;
@@ -61,7 +61,7 @@ struct iiod_session {
 	bool binary;
 	struct bin_evstream *evstreams; /* event streams of this session (binary) */
 
-	struct iiod_session *next;     /* the server's list */
+	struct iiod_session *next; /* the server's list */
 };
 
 /* ---- Server (server.c) --------------------------------------------------- */
@@ -72,8 +72,7 @@ iio_hidden int iiod_server_init(struct iiod_server *srv, struct iio_context *ctx
 iio_hidden void iiod_server_stop(struct iiod_server *srv);
 iio_hidden void iiod_server_free(struct iiod_server *srv);
 /* The device at position index (the binary protocol's device number), or NULL. */
-iio_hidden struct iio_device *iiod_server_device(const struct iiod_server *srv,
-						 unsigned int index);
+iio_hidden struct iio_device *iiod_server_device(const struct iiod_server *srv, unsigned int index);
 iio_hidden int iiod_server_device_index(const struct iiod_server *srv,
 					const struct iio_device *dev);
 
@@ -93,7 +92,7 @@ iio_hidden int iiod_session_write(struct iiod_session *s, const struct iovec *io
 				  unsigned int count);
 /* A binary response: header (op 0, dev 0) and len bytes of data if data. */
 iio_hidden int iiod_session_respond(struct iiod_session *s, uint16_t client_id, int32_t code,
-				   const void *data, size_t len);
+				    const void *data, size_t len);
 /*
  * A binary block response carrying len bytes of block's samples; through
  * the transport's block_send hook when hooked (the block is attached to it).
@@ -108,20 +107,16 @@ iio_hidden int iiod_session_read(struct iiod_session *s, void *dst, size_t len);
  */
 iio_hidden int iiod_session_discard(struct iiod_session *s, uint64_t len, const char *what);
 
-#define sess_info(s, fmt, ...) \
-	ctx_info((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
-#define sess_warn(s, fmt, ...) \
-	ctx_warn((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
-#define sess_dbg(s, fmt, ...) \
-	ctx_dbg((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
-#define sess_err(s, fmt, ...) \
-	ctx_err((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
+#define sess_info(s, fmt, ...) ctx_info((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
+#define sess_warn(s, fmt, ...) ctx_warn((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
+#define sess_dbg(s, fmt, ...) ctx_dbg((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
+#define sess_err(s, fmt, ...) ctx_err((s)->srv->ctx, "iiod: %s: " fmt, (s)->peer, ##__VA_ARGS__)
 
 /* ---- Protocols ------------------------------------------------------------ */
 
 enum iiod_ascii_result {
-	IIOD_ASCII_END,        /* the session is over */
-	IIOD_ASCII_BINARY,     /* BINARY accepted: continue in binary mode */
+	IIOD_ASCII_END,	   /* the session is over */
+	IIOD_ASCII_BINARY, /* BINARY accepted: continue in binary mode */
 };
 
 /* ascii.c: the legacy interpreter. */
@@ -146,12 +141,11 @@ iio_hidden ssize_t iiod_attrs_write_all(const struct iio_attr *(*get)(const void
 /* legacy.c: OPEN/CLOSE/READBUF/WRITEBUF/SET and their shared device state. */
 iio_hidden int iiod_legacy_init(struct iiod_server *srv);
 iio_hidden void iiod_legacy_free(struct iiod_server *srv);
-iio_hidden int iiod_legacy_open(struct iiod_session *s, struct iio_device *dev,
-				size_t nb_samples, const char *mask_text, bool cyclic);
+iio_hidden int iiod_legacy_open(struct iiod_session *s, struct iio_device *dev, size_t nb_samples,
+				const char *mask_text, bool cyclic);
 iio_hidden int iiod_legacy_close(struct iiod_session *s, struct iio_device *dev);
 /* READBUF/WRITEBUF answer on the session themselves; an error < 0 ends the session. */
-iio_hidden int iiod_legacy_readbuf(struct iiod_session *s, struct iio_device *dev,
-				   long long bytes);
+iio_hidden int iiod_legacy_readbuf(struct iiod_session *s, struct iio_device *dev, long long bytes);
 iio_hidden int iiod_legacy_writebuf(struct iiod_session *s, struct iio_device *dev,
 				    long long bytes);
 iio_hidden int iiod_legacy_set_buffers_count(struct iiod_session *s, struct iio_device *dev,

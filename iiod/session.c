@@ -107,28 +107,28 @@ int iiod_session_write(struct iiod_session *s, const struct iovec *iov, unsigned
 	return ret < 0 ? (int)ret : 0;
 }
 
-int iiod_session_respond(struct iiod_session *s, uint16_t client_id, int32_t code,
-			 const void *data, size_t len)
+int iiod_session_respond(struct iiod_session *s, uint16_t client_id, int32_t code, const void *data,
+			 size_t len)
 {
-	struct iiod_header hdr = { .client_id = client_id, .code = code };
+	struct iiod_header hdr = {.client_id = client_id, .code = code};
 	uint8_t raw[IIOD_HEADER_SIZE];
 	struct iovec iov[2] = {
-		{ .iov_base = raw, .iov_len = sizeof(raw) },
-		{ .iov_base = (void *)data, .iov_len = len },
+		{.iov_base = raw, .iov_len = sizeof(raw)},
+		{.iov_base = (void *)data, .iov_len = len},
 	};
 
 	iiod_header_encode(&hdr, raw);
 	return iiod_session_write(s, iov, data && len ? 2 : 1);
 }
 
-int iiod_session_respond_block(struct iiod_session *s, uint16_t client_id,
-			       struct iio_block *block, size_t len, bool hooked)
+int iiod_session_respond_block(struct iiod_session *s, uint16_t client_id, struct iio_block *block,
+			       size_t len, bool hooked)
 {
-	struct iiod_header hdr = { .client_id = client_id, .code = (int32_t)len };
+	struct iiod_header hdr = {.client_id = client_id, .code = (int32_t)len};
 	uint8_t raw[IIOD_HEADER_SIZE];
 	struct iovec iov[2] = {
-		{ .iov_base = raw, .iov_len = sizeof(raw) },
-		{ .iov_base = iio_block_start(block), .iov_len = len },
+		{.iov_base = raw, .iov_len = sizeof(raw)},
+		{.iov_base = iio_block_start(block), .iov_len = len},
 	};
 	ssize_t ret;
 
@@ -152,8 +152,10 @@ int iiod_session_read(struct iiod_session *s, void *dst, size_t len)
 int iiod_session_discard(struct iiod_session *s, uint64_t len, const char *what)
 {
 	if (len > IIOD_MAX_DISCARD) {
-		sess_err(s, "%s announces %llu bytes of payload, more than the %u accepted: "
-			 "closing the session\n", what, (unsigned long long)len, IIOD_MAX_DISCARD);
+		sess_err(s,
+			 "%s announces %llu bytes of payload, more than the %u accepted: "
+			 "closing the session\n",
+			 what, (unsigned long long)len, IIOD_MAX_DISCARD);
 		return -EFBIG;
 	}
 	return iiod_discard(s->t, len, -1);

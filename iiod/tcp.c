@@ -99,8 +99,8 @@ static void serve_connection(struct iiod_tcp *tcp, int fd, const struct sockaddr
 	pthread_mutex_lock(&tcp->lock);
 	if (tcp->nb_threads >= MAX_CONNECTIONS) {
 		pthread_mutex_unlock(&tcp->lock);
-		ctx_warn(tcp->srv->ctx, "iiod: %s: refused, %u connections already\n",
-			 conn->peer, MAX_CONNECTIONS);
+		ctx_warn(tcp->srv->ctx, "iiod: %s: refused, %u connections already\n", conn->peer,
+			 MAX_CONNECTIONS);
 		close(fd);
 		free(conn);
 		return;
@@ -126,8 +126,8 @@ static void *accept_thread(void *arg)
 {
 	struct iiod_tcp *tcp = arg;
 	struct pollfd pfds[2] = {
-		{ .fd = tcp->fd, .events = POLLIN },
-		{ .fd = tcp->stop_fd, .events = POLLIN },
+		{.fd = tcp->fd, .events = POLLIN},
+		{.fd = tcp->stop_fd, .events = POLLIN},
 	};
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -159,10 +159,14 @@ static void *accept_thread(void *arg)
 static int open_listener(uint16_t port)
 {
 	struct sockaddr_in6 sin6 = {
-		.sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_ANY_INIT,
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(port),
+		.sin6_addr = IN6ADDR_ANY_INIT,
 	};
 	struct sockaddr_in sin = {
-		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = INADDR_ANY,
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = INADDR_ANY,
 	};
 	int fd, err;
 
@@ -210,9 +214,8 @@ int iiod_tcp_start(struct iiod_tcp *tcp, struct iiod_server *srv, uint16_t port)
 	}
 	/* Port 0: the kernel chose one; it is what DNS-SD advertises. */
 	if (!getsockname(tcp->fd, (struct sockaddr *)&ss, &len))
-		tcp->port = ntohs(ss.ss_family == AF_INET6 ?
-				  ((struct sockaddr_in6 *)&ss)->sin6_port :
-				  ((struct sockaddr_in *)&ss)->sin_port);
+		tcp->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							   : ((struct sockaddr_in *)&ss)->sin_port);
 	tcp->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (tcp->stop_fd < 0) {
 		ret = -errno;

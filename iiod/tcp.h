@@ -7,9 +7,9 @@
 
 struct iiod_tcp {
 	struct iiod_server *srv;
-	int fd;                  /* listening socket */
-	int stop_fd;             /* eventfd waking the accept thread */
-	uint16_t port;           /* the port really listened on */
+	int fd;	       /* listening socket */
+	int stop_fd;   /* eventfd waking the accept thread */
+	uint16_t port; /* the port really listened on */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t threads_done;

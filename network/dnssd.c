@@ -91,9 +91,8 @@ static int add_service(struct browse *b, const struct ip_service *svc)
 
 static void resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 		       AvahiResolverEvent event, const char *name, const char *type,
-		       const char *domain, const char *host, const AvahiAddress *a,
-		       uint16_t port, AvahiStringList *txt, AvahiLookupResultFlags flags,
-		       void *data)
+		       const char *domain, const char *host, const AvahiAddress *a, uint16_t port,
+		       AvahiStringList *txt, AvahiLookupResultFlags flags, void *data)
 {
 	struct browse *b = data;
 	struct ip_service svc;
@@ -211,7 +210,7 @@ static size_t filter_services(struct browse *b)
 
 int ip_dnssd_discover(const struct iio_context_params *params, struct ip_service **services)
 {
-	struct browse b = { .params = params };
+	struct browse b = {.params = params};
 	AvahiServiceBrowser *sb;
 	long long start = now_ms(), grace_end = 0;
 	int ret;
@@ -271,11 +270,11 @@ static void host_cb(AvahiHostNameResolver *r, AvahiIfIndex iface, AvahiProtocol 
 	lookup->done = true;
 }
 
-int ip_dnssd_resolve_host(const struct iio_context_params *params, const char *host,
-			  uint16_t port, struct ip_service *svc)
+int ip_dnssd_resolve_host(const struct iio_context_params *params, const char *host, uint16_t port,
+			  struct ip_service *svc)
 {
-	const AvahiProtocol protos[] = { AVAHI_PROTO_INET, AVAHI_PROTO_INET6 };
-	struct browse b = { .params = params };
+	const AvahiProtocol protos[] = {AVAHI_PROTO_INET, AVAHI_PROTO_INET6};
+	struct browse b = {.params = params};
 	unsigned int i;
 	int ret = open_client(&b);
 
@@ -283,7 +282,7 @@ int ip_dnssd_resolve_host(const struct iio_context_params *params, const char *h
 		return ret;
 	ret = -ENOENT;
 	for (i = 0; i < ARRAY_SIZE(protos) && ret; i++) {
-		struct host_lookup lookup = { 0 };
+		struct host_lookup lookup = {0};
 		AvahiHostNameResolver *r;
 		long long start = now_ms();
 
@@ -314,8 +313,8 @@ int ip_dnssd_discover(const struct iio_context_params *params, struct ip_service
 	return -ENOSYS;
 }
 
-int ip_dnssd_resolve_host(const struct iio_context_params *params, const char *host,
-			  uint16_t port, struct ip_service *svc)
+int ip_dnssd_resolve_host(const struct iio_context_params *params, const char *host, uint16_t port,
+			  struct ip_service *svc)
 {
 	(void)params, (void)host, (void)port, (void)svc;
 	return -ENOSYS;

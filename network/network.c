@@ -45,7 +45,7 @@ int ip_connect(const struct sockaddr *addr, socklen_t addrlen, int timeout_ms)
 		goto err_close;
 	}
 	if (ret < 0) {
-		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		pfd = (struct pollfd){.fd = fd, .events = POLLOUT};
 		do {
 			ret = poll(&pfd, 1, timeout_ms < 0 ? -1 : timeout_ms);
 		} while (ret < 0 && errno == EINTR);
@@ -112,8 +112,10 @@ static int parse_target(const struct iio_context_params *params, const char *arg
 	if (args[0] == '[') {
 		end = strchr(args, ']');
 		if (!end || (end[1] && end[1] != ':')) {
-			prm_err(params, "Invalid URI 'ip:%s': expected ip:[address] or "
-				"ip:[address]:port\n", args);
+			prm_err(params,
+				"Invalid URI 'ip:%s': expected ip:[address] or "
+				"ip:[address]:port\n",
+				args);
 			return -EINVAL;
 		}
 		host = args + 1;
@@ -149,10 +151,10 @@ static int parse_target(const struct iio_context_params *params, const char *arg
 }
 
 /* Resolves and connects: every address getaddrinfo gives, in order, then avahi. */
-static int connect_target(const struct iio_context_params *params,
-			  const struct ip_target *target, int timeout_ms, struct ip_link *link)
+static int connect_target(const struct iio_context_params *params, const struct ip_target *target,
+			  int timeout_ms, struct ip_link *link)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
 	struct addrinfo *res, *ai;
 	struct ip_service svc;
 	int fd = -ENOENT, ret;
@@ -160,9 +162,8 @@ static int connect_target(const struct iio_context_params *params,
 	ret = getaddrinfo(target->host, target->port, &hints, &res);
 	if (ret) {
 		/* Without nss-mdns, "*.local" names resolve through avahi only. */
-		if (WITH_DNS_SD &&
-		    !ip_dnssd_resolve_host(params, target->host, (uint16_t)atoi(target->port),
-					   &svc)) {
+		if (WITH_DNS_SD && !ip_dnssd_resolve_host(params, target->host,
+							  (uint16_t)atoi(target->port), &svc)) {
 			fd = ip_connect((struct sockaddr *)&svc.addr, svc.addrlen, timeout_ms);
 			if (fd >= 0) {
 				memcpy(&link->addr, &svc.addr, svc.addrlen);
@@ -216,7 +217,7 @@ static const struct iiod_link_ops ip_link_ops = {
 static int add_context_attrs(struct iio_context *ctx, const struct ip_target *target,
 			     const struct ip_link *link)
 {
-	struct ip_service svc = { .addrlen = link->addrlen };
+	struct ip_service svc = {.addrlen = link->addrlen};
 	char uri[320];
 	bool v6 = strchr(target->host, ':') != NULL;
 	int ret;
@@ -352,8 +353,7 @@ static void describe(const struct iio_context *ctx, const char *address, char *d
 	}
 }
 
-static int ip_scan(const struct iio_context_params *params, struct iio_scan *scan,
-		   const char *args)
+static int ip_scan(const struct iio_context_params *params, struct iio_scan *scan, const char *args)
 {
 	struct ip_service *services = NULL;
 	struct ip_target target;

@@ -11,8 +11,8 @@
 struct ip_service {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	char host[256];        /* mDNS host name, e.g. "pluto.local" */
-	char address[64];      /* numeric, with "%ifname" for IPv6 link-local */
+	char host[256];	  /* mDNS host name, e.g. "pluto.local" */
+	char address[64]; /* numeric, with "%ifname" for IPv6 link-local */
 	uint16_t port;
 };
 

@@ -77,8 +77,8 @@ out:
 	return ret;
 }
 
-ssize_t iiod_client_ascii_read_line_command(struct iiod_client *client, const char *cmd,
-					    char *dst, size_t len)
+ssize_t iiod_client_ascii_read_line_command(struct iiod_client *client, const char *cmd, char *dst,
+					    size_t len)
 {
 	ssize_t ret = ascii_begin(client);
 
@@ -151,7 +151,7 @@ out:
 
 int iiod_client_ascii_print(struct iiod_client *client, char **blob, size_t *len)
 {
-	const char *cmds[] = { WITH_ZSTD ? "ZPRINT" : "PRINT", "PRINT" };
+	const char *cmds[] = {WITH_ZSTD ? "ZPRINT" : "PRINT", "PRINT"};
 	unsigned int i;
 	long value = -EINVAL;
 	char *data;
@@ -258,8 +258,8 @@ fail:
 	return received ? (ssize_t)received : ret;
 }
 
-ssize_t iiod_client_ascii_writebuf(struct iiod_client *client, const char *dev_id,
-				   const void *src, size_t len)
+ssize_t iiod_client_ascii_writebuf(struct iiod_client *client, const char *dev_id, const void *src,
+				   size_t len)
 {
 	char cmd[128];
 	long value;

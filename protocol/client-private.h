@@ -8,10 +8,10 @@
 #include <pthread.h>
 
 enum iiod_io_state {
-	IO_IDLE,        /* nothing pending */
-	IO_QUEUED,      /* request sent, in the client's pending list */
-	IO_RECEIVING,   /* the reader took it and is reading its data */
-	IO_DONE,        /* answered (code set), not collected yet */
+	IO_IDLE,      /* nothing pending */
+	IO_QUEUED,    /* request sent, in the client's pending list */
+	IO_RECEIVING, /* the reader took it and is reading its data */
+	IO_DONE,      /* answered (code set), not collected yet */
 };
 
 struct iiod_io {
@@ -19,9 +19,9 @@ struct iiod_io {
 	uint16_t client_id;
 	/* Under client->lock. */
 	enum iiod_io_state state;
-	bool with_data;       /* a positive code is followed by that many bytes */
-	bool alloc;           /* the reader allocates out for the data */
-	bool abandoned;       /* nobody waits any more: the reader frees it */
+	bool with_data; /* a positive code is followed by that many bytes */
+	bool alloc;	/* the reader allocates out for the data */
+	bool abandoned; /* nobody waits any more: the reader frees it */
 	void *out;
 	size_t out_len;
 	int32_t code;
@@ -38,7 +38,7 @@ struct iiod_client {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct iiod_io *pending, *pending_tail;
-	int error;            /* the connection failed: every request fails with it */
+	int error; /* the connection failed: every request fails with it */
 
 	/* Serialises writes (binary) or whole exchanges (ASCII). */
 	pthread_mutex_t write_lock;

@@ -95,16 +95,17 @@ static void fail_all(struct iiod_client *client, int err)
  * Returns a transport error (the connection is lost); a problem of this
  * response only (too large, no memory) goes to *io_err, the data dropped.
  */
-static int receive_data(struct iiod_client *client, struct iiod_io *io, uint32_t len,
-			int *io_err)
+static int receive_data(struct iiod_client *client, struct iiod_io *io, uint32_t len, int *io_err)
 {
 	size_t n;
 	int ret;
 
 	if (io->alloc) {
 		if (len > IIO_XML_MAX_SIZE) {
-			prm_err(&client->params, "Response of %u bytes is larger than the %u "
-				"accepted\n", len, IIO_XML_MAX_SIZE);
+			prm_err(&client->params,
+				"Response of %u bytes is larger than the %u "
+				"accepted\n",
+				len, IIO_XML_MAX_SIZE);
 			*io_err = -EFBIG;
 			return iiod_discard(client->t, len, -1);
 		}
@@ -139,8 +140,10 @@ static void *reader_thread(void *arg)
 			break;
 		iiod_header_decode(&hdr, raw);
 		if (hdr.op != IIOD_OP_RESPONSE) {
-			prm_err(&client->params, "Server sent opcode %u where a response was "
-				"expected: closing the connection\n", hdr.op);
+			prm_err(&client->params,
+				"Server sent opcode %u where a response was "
+				"expected: closing the connection\n",
+				hdr.op);
 			ret = -EIO;
 			break;
 		}
@@ -407,7 +410,7 @@ static int remote_timeout(int timeout_ms)
 
 static int send_timeout(struct iiod_client *client, int timeout_ms)
 {
-	struct iiod_request req = { .op = IIOD_OP_TIMEOUT, .code = remote_timeout(timeout_ms) };
+	struct iiod_request req = {.op = IIOD_OP_TIMEOUT, .code = remote_timeout(timeout_ms)};
 	char cmd[32];
 	long reply;
 	int ret;
@@ -550,7 +553,7 @@ static int finish_xml(struct iiod_client *client, char *blob, size_t len, char *
 
 int iiod_client_get_xml(struct iiod_client *client, char **xml, size_t *len)
 {
-	struct iiod_request req = { .op = IIOD_OP_PRINT };
+	struct iiod_request req = {.op = IIOD_OP_PRINT};
 	char *blob = NULL;
 	size_t blob_len = 0;
 	int ret;

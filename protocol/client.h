@@ -100,8 +100,8 @@ iio_hidden int iiod_client_ascii_command(struct iiod_client *client, const char 
 iio_hidden ssize_t iiod_client_ascii_read_value(struct iiod_client *client, const char *cmd,
 						char *dst, size_t len);
 /* A command answered by one text line (VERSION): the line, without its '\n'. */
-iio_hidden ssize_t iiod_client_ascii_read_line_command(struct iiod_client *client,
-						       const char *cmd, char *dst, size_t len);
+iio_hidden ssize_t iiod_client_ascii_read_line_command(struct iiod_client *client, const char *cmd,
+						       char *dst, size_t len);
 /*
  * READBUF: receives up to len sample bytes into dst. *mask_words words of
  * the server's mask line go to mask (may be NULL). Returns the bytes received.

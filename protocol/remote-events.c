@@ -12,7 +12,7 @@ struct iio_event_stream_pdata {
 	struct iiod_io *io;
 	uint16_t id;
 	uint8_t dev_index;
-	uint8_t raw[16];       /* struct iio_event on the wire: u64 id, i64 timestamp */
+	uint8_t raw[16]; /* struct iio_event on the wire: u64 id, i64 timestamp */
 };
 
 static struct iiod_client *ctx_client(const struct iio_context *ctx)
@@ -24,7 +24,7 @@ struct iio_event_stream_pdata *iiod_remote_open_ev(const struct iio_device *dev)
 {
 	struct iio_context_pdata *ctx_pdata = dev->ctx->pdata;
 	struct iiod_client *client = ctx_client(dev->ctx);
-	struct iiod_request req = { .op = IIOD_OP_CREATE_EVSTREAM };
+	struct iiod_request req = {.op = IIOD_OP_CREATE_EVSTREAM};
 	struct iio_event_stream_pdata *pdata;
 	int32_t code;
 	int ret, dev_index;
@@ -73,7 +73,9 @@ struct iio_event_stream_pdata *iiod_remote_open_ev(const struct iio_device *dev)
 void iiod_remote_close_ev(struct iio_event_stream_pdata *pdata)
 {
 	struct iiod_request req = {
-		.op = IIOD_OP_FREE_EVSTREAM, .dev = pdata->dev_index, .code = pdata->id,
+		.op = IIOD_OP_FREE_EVSTREAM,
+		.dev = pdata->dev_index,
+		.code = pdata->id,
 	};
 	int ret = iiod_client_exec(ctx_client(pdata->dev->ctx), &req, false, NULL, 0);
 
@@ -83,12 +85,13 @@ void iiod_remote_close_ev(struct iio_event_stream_pdata *pdata)
 	free(pdata);
 }
 
-int iiod_remote_read_ev(struct iio_event_stream_pdata *pdata, struct iio_event *out,
-			bool nonblock)
+int iiod_remote_read_ev(struct iio_event_stream_pdata *pdata, struct iio_event *out, bool nonblock)
 {
 	struct iiod_client *client = ctx_client(pdata->dev->ctx);
 	struct iiod_request req = {
-		.op = IIOD_OP_READ_EVENT, .dev = pdata->dev_index, .code = nonblock,
+		.op = IIOD_OP_READ_EVENT,
+		.dev = pdata->dev_index,
+		.code = nonblock,
 	};
 	int32_t code;
 	int ret;

@@ -22,14 +22,14 @@
 struct iio_buffer_stream_pdata {
 	const struct iio_buffer *buf;
 	struct iio_context *ctx;
-	struct iiod_client *client;      /* the stream's own connection */
+	struct iiod_client *client; /* the stream's own connection */
 	int link_id;
 	uint8_t dev_index;
-	struct iio_channels_mask *mask;  /* the core's effective mask */
+	struct iio_channels_mask *mask; /* the core's effective mask */
 	bool binary;
 	atomic_bool cancelled;
-	uint16_t next_block;             /* block indices are never reused */
-	bool opened;                     /* ASCII: OPEN sent */
+	uint16_t next_block; /* block indices are never reused */
+	bool opened;	     /* ASCII: OPEN sent */
 };
 
 struct iio_block_pdata {
@@ -61,10 +61,13 @@ static int open_remote_buffer(struct iio_buffer_stream_pdata *pdata)
 	struct iio_channels_mask *mask = pdata->mask;
 	size_t len = mask->words * sizeof(uint32_t);
 	uint8_t *raw = malloc(len);
-	struct iovec iov = { .iov_base = raw, .iov_len = len };
+	struct iovec iov = {.iov_base = raw, .iov_len = len};
 	struct iiod_request req = {
-		.op = IIOD_OP_OPEN_BUFFER, .dev = pdata->dev_index,
-		.code = (int32_t)pdata->buf->index, .payload = &iov, .nb_payload = 1,
+		.op = IIOD_OP_OPEN_BUFFER,
+		.dev = pdata->dev_index,
+		.code = (int32_t)pdata->buf->index,
+		.payload = &iov,
+		.nb_payload = 1,
 	};
 	unsigned int i;
 	int ret;
@@ -143,8 +146,7 @@ err_client:
 	iiod_client_destroy(pdata->client);
 err_release:
 	if (ctx_pdata->link_ops->release_stream_link)
-		ctx_pdata->link_ops->release_stream_link(ctx, ctx_pdata->link_data,
-							 pdata->link_id);
+		ctx_pdata->link_ops->release_stream_link(ctx, ctx_pdata->link_data, pdata->link_id);
 	free(pdata);
 	return iio_ptr(ret);
 }
@@ -165,7 +167,8 @@ void iiod_remote_close_buffer(struct iio_buffer_stream_pdata *pdata)
 {
 	struct iio_context_pdata *ctx_pdata = pdata->ctx->pdata;
 	struct iiod_request req = {
-		.op = IIOD_OP_CLOSE_BUFFER, .dev = pdata->dev_index,
+		.op = IIOD_OP_CLOSE_BUFFER,
+		.dev = pdata->dev_index,
 		.code = (int32_t)pdata->buf->index,
 	};
 	int ret = 0;
@@ -198,8 +201,8 @@ static int ascii_open(struct iio_buffer_stream_pdata *pdata, size_t nb_samples, 
 	if (pdata->mask->words > IIOD_MAX_MASK_WORDS * 64)
 		return -E2BIG;
 	iiod_mask_to_text(pdata->mask->mask, pdata->mask->words, mask_text);
-	if ((size_t)snprintf(cmd, sizeof(cmd), "OPEN %s %zu %s%s", pdata->buf->dev->id,
-			     nb_samples, mask_text, cyclic ? " CYCLIC" : "") >= sizeof(cmd))
+	if ((size_t)snprintf(cmd, sizeof(cmd), "OPEN %s %zu %s%s", pdata->buf->dev->id, nb_samples,
+			     mask_text, cyclic ? " CYCLIC" : "") >= sizeof(cmd))
 		return -E2BIG;
 	ret = iiod_client_ascii_command(pdata->client, cmd, NULL, 0, &reply);
 	if (!ret && reply < 0)
@@ -209,12 +212,13 @@ static int ascii_open(struct iio_buffer_stream_pdata *pdata, size_t nb_samples, 
 	return ret;
 }
 
-int iiod_remote_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples,
-			      bool enable, bool cyclic)
+int iiod_remote_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples, bool enable,
+			      bool cyclic)
 {
 	struct iiod_request req = {
 		.op = enable ? IIOD_OP_ENABLE_BUFFER : IIOD_OP_DISABLE_BUFFER,
-		.dev = pdata->dev_index, .code = (int32_t)pdata->buf->index,
+		.dev = pdata->dev_index,
+		.code = (int32_t)pdata->buf->index,
 	};
 	struct iiod_client *client = pdata->client;
 
@@ -289,15 +293,17 @@ static void expect_response(struct iio_block_pdata *block, size_t bytes_used)
 				     block->size);
 }
 
-struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata *pdata,
-						 size_t size, void **data)
+struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata *pdata, size_t size,
+						 void **data)
 {
 	struct iio_block_pdata *block;
 	uint8_t raw[8];
-	struct iovec iov = { .iov_base = raw, .iov_len = sizeof(raw) };
+	struct iovec iov = {.iov_base = raw, .iov_len = sizeof(raw)};
 	struct iiod_request req = {
-		.op = IIOD_OP_CREATE_BLOCK, .dev = pdata->dev_index,
-		.payload = &iov, .nb_payload = 1,
+		.op = IIOD_OP_CREATE_BLOCK,
+		.dev = pdata->dev_index,
+		.payload = &iov,
+		.nb_payload = 1,
 	};
 	long page_size = sysconf(_SC_PAGESIZE);
 	struct iiod_transport *t = iiod_client_get_transport(pdata->client);
@@ -319,8 +325,7 @@ struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata 
 	block->is_output = iio_buffer_is_output(pdata->buf);
 	if (t->ops->block_alloc) {
 		block->data = t->ops->block_alloc(t, size);
-	} else if (!posix_memalign(&block->data, page_size > 0 ? (size_t)page_size : 4096,
-				   size)) {
+	} else if (!posix_memalign(&block->data, page_size > 0 ? (size_t)page_size : 4096, size)) {
 		memset(block->data, 0, size);
 	} else {
 		block->data = NULL;
@@ -360,7 +365,8 @@ void iiod_remote_free_block(struct iio_block_pdata *block)
 {
 	struct iio_buffer_stream_pdata *pdata = block->stream;
 	struct iiod_request req = {
-		.op = IIOD_OP_FREE_BLOCK, .dev = pdata->dev_index,
+		.op = IIOD_OP_FREE_BLOCK,
+		.dev = pdata->dev_index,
 		.code = buffer_code(pdata, block->index),
 	};
 	int ret;
@@ -368,8 +374,10 @@ void iiod_remote_free_block(struct iio_block_pdata *block)
 	/* The context's connection: the stream's may be cancelled already. */
 	ret = iiod_client_exec(ctx_client(pdata->ctx), &req, false, NULL, 0);
 	if (ret < 0)
-		dev_perror(pdata->buf->dev, ret, "Unable to free block %u of buffer %u on the "
-			   "server", block->index, pdata->buf->index);
+		dev_perror(pdata->buf->dev, ret,
+			   "Unable to free block %u of buffer %u on the "
+			   "server",
+			   block->index, pdata->buf->index);
 	/* A response still on its way is dropped by the reader. */
 	iiod_io_destroy(block->io);
 	free_block_data(block);
@@ -381,13 +389,15 @@ int iiod_remote_enqueue_block(struct iio_block_pdata *block, size_t bytes_used, 
 	struct iio_buffer_stream_pdata *pdata = block->stream;
 	uint8_t raw[8];
 	struct iovec iov[2] = {
-		{ .iov_base = raw, .iov_len = sizeof(raw) },
-		{ .iov_base = block->data, .iov_len = bytes_used },
+		{.iov_base = raw, .iov_len = sizeof(raw)},
+		{.iov_base = block->data, .iov_len = bytes_used},
 	};
 	struct iiod_request req = {
 		.op = cyclic ? IIOD_OP_ENQUEUE_BLOCK_CYCLIC : IIOD_OP_TRANSFER_BLOCK,
-		.dev = pdata->dev_index, .code = buffer_code(pdata, block->index),
-		.payload = iov, .nb_payload = block->is_output ? 2 : 1,
+		.dev = pdata->dev_index,
+		.code = buffer_code(pdata, block->index),
+		.payload = iov,
+		.nb_payload = block->is_output ? 2 : 1,
 	};
 
 	if (block->needs_retry || iiod_io_is_pending(block->io))
@@ -409,7 +419,8 @@ int iiod_remote_dequeue_block(struct iio_block_pdata *block, bool nonblock)
 {
 	struct iio_buffer_stream_pdata *pdata = block->stream;
 	struct iiod_request req = {
-		.op = IIOD_OP_RETRY_DEQUEUE_BLOCK, .dev = pdata->dev_index,
+		.op = IIOD_OP_RETRY_DEQUEUE_BLOCK,
+		.dev = pdata->dev_index,
 		.code = buffer_code(pdata, block->index),
 	};
 	int32_t code;
@@ -422,8 +433,7 @@ int iiod_remote_dequeue_block(struct iio_block_pdata *block, bool nonblock)
 			return ret;
 		block->needs_retry = false;
 	}
-	ret = iiod_io_wait(block->io, nonblock ? 0 : iiod_client_get_timeout(pdata->client),
-			   &code);
+	ret = iiod_io_wait(block->io, nonblock ? 0 : iiod_client_get_timeout(pdata->client), &code);
 	if (ret)
 		return ret; /* -EBUSY/-ETIMEDOUT: still pending; else the link is gone */
 	if (code >= 0)
@@ -431,8 +441,10 @@ int iiod_remote_dequeue_block(struct iio_block_pdata *block, bool nonblock)
 
 	if (iiod_block_code_is_enqueue_error(code)) {
 		err = iiod_block_code_enqueue_errno(code);
-		dev_perror(pdata->buf->dev, err, "The server could not enqueue block %u of "
-			   "buffer %u", block->index, pdata->buf->index);
+		dev_perror(pdata->buf->dev, err,
+			   "The server could not enqueue block %u of "
+			   "buffer %u",
+			   block->index, pdata->buf->index);
 		/* Not enqueued over there: make sure the core does not wait for it. */
 		return leaves_enqueued(err) ? -EIO : err;
 	}

@@ -117,7 +117,7 @@ int iiod_remote_set_timeout(struct iio_context *ctx, int timeout_ms)
 int iiod_remote_ping(struct iio_context *ctx)
 {
 	struct iiod_client *client = ctx_client(ctx);
-	struct iiod_request req = { .op = IIOD_OP_NOP };
+	struct iiod_request req = {.op = IIOD_OP_NOP};
 	char version[64];
 	ssize_t ret;
 
@@ -262,7 +262,7 @@ ssize_t iiod_remote_read_attr(const struct iio_attr *attr, char *dst, size_t len
 	ret = address_attr(attr, &addr);
 	if (ret)
 		return ret;
-	req = (struct iiod_request){ .op = addr.read_op, .dev = addr.dev, .code = addr.code };
+	req = (struct iiod_request){.op = addr.read_op, .dev = addr.dev, .code = addr.code};
 	/* Keep the last byte for the terminating NUL. */
 	ret = iiod_client_exec(client, &req, true, dst, len - 1);
 	if (ret >= 0)
@@ -297,11 +297,14 @@ ssize_t iiod_remote_write_attr(const struct iio_attr *attr, const char *src, siz
 	if (ret)
 		return ret;
 	iiod_put_le64(raw_len, len);
-	iov[0] = (struct iovec){ .iov_base = raw_len, .iov_len = sizeof(raw_len) };
-	iov[1] = (struct iovec){ .iov_base = (void *)src, .iov_len = len };
+	iov[0] = (struct iovec){.iov_base = raw_len, .iov_len = sizeof(raw_len)};
+	iov[1] = (struct iovec){.iov_base = (void *)src, .iov_len = len};
 	req = (struct iiod_request){
-		.op = addr.write_op, .dev = addr.dev, .code = addr.code,
-		.payload = iov, .nb_payload = len ? 2 : 1,
+		.op = addr.write_op,
+		.dev = addr.dev,
+		.code = addr.code,
+		.payload = iov,
+		.nb_payload = len ? 2 : 1,
 	};
 	return iiod_client_exec(client, &req, false, NULL, 0);
 }
@@ -312,7 +315,7 @@ const struct iio_device *iiod_remote_get_trigger(const struct iio_device *dev)
 {
 	struct iiod_client *client = ctx_client(dev->ctx);
 	const struct iio_context *ctx = dev->ctx;
-	struct iiod_request req = { .op = IIOD_OP_GETTRIG };
+	struct iiod_request req = {.op = IIOD_OP_GETTRIG};
 	char cmd[256], name[256];
 	int dev_index;
 	unsigned int i;
@@ -350,7 +353,7 @@ const struct iio_device *iiod_remote_get_trigger(const struct iio_device *dev)
 int iiod_remote_set_trigger(const struct iio_device *dev, const struct iio_device *trigger)
 {
 	struct iiod_client *client = ctx_client(dev->ctx);
-	struct iiod_request req = { .op = IIOD_OP_SETTRIG, .code = -1 };
+	struct iiod_request req = {.op = IIOD_OP_SETTRIG, .code = -1};
 	char cmd[256];
 	long reply;
 	int ret, index;
@@ -380,8 +383,8 @@ int iiod_remote_set_trigger(const struct iio_device *dev, const struct iio_devic
 int iiod_remote_refresh_format(struct iio_channel *chn)
 {
 	struct iiod_client *client = ctx_client(chn->dev->ctx);
-	struct iiod_request req = { .op = IIOD_OP_REFRESH_FORMAT };
-	struct iio_data_format fmt = { 0 };
+	struct iiod_request req = {.op = IIOD_OP_REFRESH_FORMAT};
+	struct iio_data_format fmt = {0};
 	char text[64];
 	int ret, dev_index;
 
@@ -415,7 +418,7 @@ int iiod_remote_refresh_format(struct iio_channel *chn)
 int iiod_remote_reg_read(const struct iio_device *dev, uint32_t address, uint32_t *value)
 {
 	struct iiod_client *client = ctx_client(dev->ctx);
-	struct iiod_request req = { .op = IIOD_OP_REG_READ, .code = (int32_t)address };
+	struct iiod_request req = {.op = IIOD_OP_REG_READ, .code = (int32_t)address};
 	uint8_t raw[4];
 	int ret, dev_index;
 
@@ -439,9 +442,12 @@ int iiod_remote_reg_write(const struct iio_device *dev, uint32_t address, uint32
 {
 	struct iiod_client *client = ctx_client(dev->ctx);
 	uint8_t raw[4];
-	struct iovec iov = { .iov_base = raw, .iov_len = sizeof(raw) };
+	struct iovec iov = {.iov_base = raw, .iov_len = sizeof(raw)};
 	struct iiod_request req = {
-		.op = IIOD_OP_REG_WRITE, .code = (int32_t)address, .payload = &iov, .nb_payload = 1,
+		.op = IIOD_OP_REG_WRITE,
+		.code = (int32_t)address,
+		.payload = &iov,
+		.nb_payload = 1,
 	};
 	int dev_index;
 

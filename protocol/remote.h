@@ -29,11 +29,11 @@ struct iiod_link_ops {
 };
 
 struct iio_context_pdata {
-	struct iiod_client *client;       /* the context's connection */
+	struct iiod_client *client; /* the context's connection */
 	const struct iiod_link_ops *link_ops;
 	void *link_data;
-	pthread_mutex_t lock;             /* guards next_event_id */
-	uint16_t next_event_id;           /* 0xffff, counting down */
+	pthread_mutex_t lock;	/* guards next_event_id */
+	uint16_t next_event_id; /* 0xffff, counting down */
 };
 
 /*
@@ -50,8 +50,7 @@ iio_hidden struct iio_context *iiod_remote_create_context(const struct iio_backe
 
 iio_hidden void iiod_remote_shutdown(struct iio_context *ctx);
 iio_hidden ssize_t iiod_remote_read_attr(const struct iio_attr *attr, char *dst, size_t len);
-iio_hidden ssize_t iiod_remote_write_attr(const struct iio_attr *attr, const char *src,
-					  size_t len);
+iio_hidden ssize_t iiod_remote_write_attr(const struct iio_attr *attr, const char *src, size_t len);
 iio_hidden const struct iio_device *iiod_remote_get_trigger(const struct iio_device *dev);
 iio_hidden int iiod_remote_set_trigger(const struct iio_device *dev,
 				       const struct iio_device *trigger);
@@ -67,8 +66,8 @@ iio_hidden int iiod_remote_reg_write(const struct iio_device *dev, uint32_t addr
 iio_hidden struct iio_buffer_stream_pdata *iiod_remote_open_buffer(const struct iio_buffer *buf,
 								   struct iio_channels_mask *mask);
 iio_hidden void iiod_remote_close_buffer(struct iio_buffer_stream_pdata *pdata);
-iio_hidden int iiod_remote_enable_buffer(struct iio_buffer_stream_pdata *pdata,
-					 size_t nb_samples, bool enable, bool cyclic);
+iio_hidden int iiod_remote_enable_buffer(struct iio_buffer_stream_pdata *pdata, size_t nb_samples,
+					 bool enable, bool cyclic);
 iio_hidden void iiod_remote_cancel_buffer(struct iio_buffer_stream_pdata *pdata);
 iio_hidden ssize_t iiod_remote_readbuf(struct iio_buffer_stream_pdata *pdata, void *dst,
 				       size_t len);
@@ -91,6 +90,7 @@ iio_hidden int iiod_remote_read_ev(struct iio_event_stream_pdata *pdata, struct 
 iio_hidden int iiod_remote_device_index(const struct iio_device *dev);
 
 /* The operations of a remote backend, to put in its struct iio_backend_ops. */
+/* clang-format off */
 #define IIOD_REMOTE_BACKEND_OPS                                         \
 	.shutdown = iiod_remote_shutdown,                               \
 	.read_attr = iiod_remote_read_attr,                             \
@@ -115,5 +115,6 @@ iio_hidden int iiod_remote_device_index(const struct iio_device *dev);
 	.open_ev = iiod_remote_open_ev,                                 \
 	.close_ev = iiod_remote_close_ev,                               \
 	.read_ev = iiod_remote_read_ev
+/* clang-format on */
 
 #endif /* IIO_PROTOCOL_REMOTE_H */

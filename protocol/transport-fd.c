@@ -24,7 +24,7 @@ struct fd_transport {
 	struct iiod_transport base;
 	int fd_in, fd_out;
 	int cancel_fd;
-	atomic_bool cancelled;         /* set with the eventfd; checked without a syscall */
+	atomic_bool cancelled; /* set with the eventfd; checked without a syscall */
 	bool is_socket;
 	/* Bytes read ahead (line and small reads), served first by every later read. */
 	char *ahead;
@@ -53,8 +53,8 @@ static long long now_ms(void)
 static int wait_fd(struct fd_transport *ft, int fd, short events, int timeout_ms)
 {
 	struct pollfd pfds[2] = {
-		{ .fd = fd, .events = events },
-		{ .fd = ft->cancel_fd, .events = POLLIN },
+		{.fd = fd, .events = events},
+		{.fd = ft->cancel_fd, .events = POLLIN},
 	};
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	int ret, wait = timeout_ms;
@@ -167,7 +167,7 @@ static ssize_t fd_writev(struct iiod_transport *t, const struct iovec *iov, unsi
 		if (is_cancelled(ft))
 			return -EBADF;
 		if (ft->is_socket) {
-			struct msghdr msg = { .msg_iov = vec, .msg_iovlen = n };
+			struct msghdr msg = {.msg_iov = vec, .msg_iovlen = n};
 
 			ret = sendmsg(ft->fd_out, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		} else {
@@ -348,7 +348,7 @@ int iiod_read_all(struct iiod_transport *t, void *dst, size_t len, int timeout_m
 
 int iiod_write_all(struct iiod_transport *t, const void *src, size_t len, int timeout_ms)
 {
-	struct iovec iov = { .iov_base = (void *)src, .iov_len = len };
+	struct iovec iov = {.iov_base = (void *)src, .iov_len = len};
 	ssize_t ret = t->ops->writev(t, &iov, 1, timeout_ms);
 
 	return ret < 0 ? (int)ret : 0;

@@ -128,8 +128,7 @@ static inline void iiod_header_encode(const struct iiod_header *hdr, uint8_t out
 	iiod_put_le32(out + 4, (uint32_t)hdr->code);
 }
 
-static inline void iiod_header_decode(struct iiod_header *hdr,
-				      const uint8_t in[IIOD_HEADER_SIZE])
+static inline void iiod_header_decode(struct iiod_header *hdr, const uint8_t in[IIOD_HEADER_SIZE])
 {
 	hdr->client_id = iiod_get_le16(in);
 	hdr->op = in[2];

@@ -56,7 +56,7 @@ static struct iiod_header expect_header(int fd, uint8_t op)
 
 static void respond(int fd, uint16_t id, int32_t code, const void *data, size_t len)
 {
-	struct iiod_header hdr = { .client_id = id, .code = code };
+	struct iiod_header hdr = {.client_id = id, .code = code};
 	uint8_t raw[8];
 
 	iiod_header_encode(&hdr, raw);
@@ -124,12 +124,12 @@ static void *binary_server(void *arg)
 
 static void test_binary(void)
 {
-	struct iiod_request req = { .op = IIOD_OP_READ_ATTR, .dev = 2, .code = 3 << 16 };
-	struct iiod_request nop = { .op = IIOD_OP_NOP };
+	struct iiod_request req = {.op = IIOD_OP_READ_ATTR, .dev = 2, .code = 3 << 16};
+	struct iiod_request nop = {.op = IIOD_OP_NOP};
 	struct iiod_client *client;
 	struct iiod_io *io1, *io2;
 	uint8_t len_raw[8];
-	struct iovec iov = { .iov_base = len_raw, .iov_len = 8 };
+	struct iovec iov = {.iov_base = len_raw, .iov_len = 8};
 	struct iovec wiov[2];
 	char a[4], b[4], value[16];
 	pthread_t thread;
@@ -149,8 +149,7 @@ static void test_binary(void)
 	io1 = iiod_io_new(client, 1);
 	io2 = iiod_io_new(client, 2);
 	iiod_put_le64(len_raw, 4);
-	req = (struct iiod_request){ .op = IIOD_OP_TRANSFER_BLOCK, .payload = &iov,
-				     .nb_payload = 1 };
+	req = (struct iiod_request){.op = IIOD_OP_TRANSFER_BLOCK, .payload = &iov, .nb_payload = 1};
 	CHECK_INT(iiod_io_send(io1, &req, true, a, sizeof(a)), 0);
 	CHECK_INT(iiod_io_send(io1, &req, true, a, sizeof(a)), -EBUSY); /* one at a time */
 	CHECK_INT(iiod_io_send(io2, &req, true, b, sizeof(b)), 0);
@@ -165,7 +164,7 @@ static void test_binary(void)
 	iiod_io_destroy(io2);
 
 	CHECK_INT(iiod_client_set_timeout(client, 300), 0);
-	req = (struct iiod_request){ .op = IIOD_OP_READ_ATTR };
+	req = (struct iiod_request){.op = IIOD_OP_READ_ATTR};
 	CHECK_INT(iiod_client_exec(client, &req, true, value, sizeof(value)), -ETIMEDOUT);
 	/* The late answer (with data) goes to the abandoned request, not this one. */
 	ret = iiod_client_exec(client, &nop, false, NULL, 0);
@@ -173,8 +172,8 @@ static void test_binary(void)
 
 	iiod_put_le64(len_raw, 3);
 	wiov[0] = iov;
-	wiov[1] = (struct iovec){ .iov_base = "12", .iov_len = 3 };
-	req = (struct iiod_request){ .op = IIOD_OP_WRITE_ATTR, .payload = wiov, .nb_payload = 2 };
+	wiov[1] = (struct iovec){.iov_base = "12", .iov_len = 3};
+	req = (struct iiod_request){.op = IIOD_OP_WRITE_ATTR, .payload = wiov, .nb_payload = 2};
 	CHECK_INT(iiod_client_exec(client, &req, false, NULL, 0), 3);
 	CHECK_INT(iiod_client_exec(client, &nop, false, NULL, 0), 0);
 
@@ -220,20 +219,21 @@ static void test_ascii(void)
 	CHECK(!iio_err(client));
 	CHECK(!iiod_client_is_binary(client));
 
-	CHECK_INT(iiod_client_ascii_read_value(client, "READ iio:device0 raw", value,
-					       sizeof(value)), 5);
+	CHECK_INT(
+		iiod_client_ascii_read_value(client, "READ iio:device0 raw", value, sizeof(value)),
+		5);
 	CHECK_STR(value, "1000");
-	CHECK_INT(iiod_client_ascii_command(client, "WRITE iio:device0 raw 3", "12", 3, &reply),
-		  0);
+	CHECK_INT(iiod_client_ascii_command(client, "WRITE iio:device0 raw 3", "12", 3, &reply), 0);
 	CHECK_INT(reply, 3);
 	CHECK_INT(iiod_client_ascii_readbuf(client, "iio:device1", samples, 10, &mask, 1), 10);
 	CHECK(!memcmp(samples, "0123456789", 10));
 	CHECK_INT(mask, 3);
 	CHECK_INT(iiod_client_ascii_read_value(client, "READ iio:device0 nosuch", value,
-					       sizeof(value)), -2);
+					       sizeof(value)),
+		  -2);
 	pthread_join(thread, NULL);
-	CHECK(iiod_client_ascii_read_value(client, "READ iio:device0 raw", value,
-					   sizeof(value)) < 0);
+	CHECK(iiod_client_ascii_read_value(client, "READ iio:device0 raw", value, sizeof(value)) <
+	      0);
 	iiod_client_destroy(client);
 }
 

@@ -15,19 +15,19 @@
 static void test_header(void)
 {
 	/* protocol-binary.md §13: TIMEOUT id0 code 2500. */
-	const uint8_t timeout[8] = { 0x00, 0x00, 0x02, 0x00, 0xc4, 0x09, 0x00, 0x00 };
+	const uint8_t timeout[8] = {0x00, 0x00, 0x02, 0x00, 0xc4, 0x09, 0x00, 0x00};
 	/* CREATE_BLOCK id1, dev3, blk0|buf0. */
-	const uint8_t create[8] = { 0x01, 0x00, 0x15, 0x03, 0x00, 0x00, 0x00, 0x00 };
-	struct iiod_header hdr = { .op = IIOD_OP_TIMEOUT, .code = 2500 }, back;
+	const uint8_t create[8] = {0x01, 0x00, 0x15, 0x03, 0x00, 0x00, 0x00, 0x00};
+	struct iiod_header hdr = {.op = IIOD_OP_TIMEOUT, .code = 2500}, back;
 	uint8_t raw[8];
 
 	iiod_header_encode(&hdr, raw);
 	CHECK(!memcmp(raw, timeout, 8));
-	hdr = (struct iiod_header){ .client_id = 1, .op = IIOD_OP_CREATE_BLOCK, .dev = 3 };
+	hdr = (struct iiod_header){.client_id = 1, .op = IIOD_OP_CREATE_BLOCK, .dev = 3};
 	iiod_header_encode(&hdr, raw);
 	CHECK(!memcmp(raw, create, 8));
 
-	hdr = (struct iiod_header){ .client_id = 0xfffe, .op = 31, .dev = 255, .code = -22 };
+	hdr = (struct iiod_header){.client_id = 0xfffe, .op = 31, .dev = 255, .code = -22};
 	iiod_header_encode(&hdr, raw);
 	iiod_header_decode(&back, raw);
 	CHECK_INT(back.client_id, 0xfffe);
@@ -70,7 +70,7 @@ static void test_int_lines(void)
 static void test_masks(void)
 {
 	/* protocol-legacy.md §5: 40 channels, channels 0, 1 and 33. */
-	uint32_t words[2] = { 0x3, 0x2 }, back[2];
+	uint32_t words[2] = {0x3, 0x2}, back[2];
 	char text[17];
 
 	iiod_mask_to_text(words, 2, text);
@@ -108,12 +108,14 @@ static int collect(unsigned int index, const char *value, size_t len, void *d)
 static void test_attr_block(void)
 {
 	const char expected[] = {
-		0, 0, 0, 5, '1', '0', '0', '0', 0, 0, 0, 0,       /* "1000\0" padded to 8 */
-		(char)0xff, (char)0xff, (char)0xff, (char)0xfe,   /* -2: that attribute failed */
-		0, 0, 0, 4, 'a', 'b', 'c', 0,                     /* exactly 4, no padding */
+		0,	    0,		0,	    5,		'1', '0', '0', '0', 0,
+		0,	    0,		0,			/* "1000\0" padded to 8 */
+		(char)0xff, (char)0xff, (char)0xff, (char)0xfe, /* -2: that attribute failed */
+		0,	    0,		0,	    4,		'a', 'b', 'c', 0, /* exactly 4, no
+										     padding */
 	};
-	struct iiod_attr_block blk = { 0 };
-	struct seen seen = { 0 };
+	struct iiod_attr_block blk = {0};
+	struct seen seen = {0};
 
 	CHECK_INT(iiod_attr_block_add(&blk, "1000", 5), 0);
 	CHECK_INT(iiod_attr_block_add(&blk, NULL, -2), 0);
