@@ -7,9 +7,13 @@
 #      the host side, every byte checked against the counter; zero-copy and --no-dmabuf
 #      alternate (USB_PAIRS pairs); iiod's counters must say which path every block took;
 #   3. TX: the counter through iio_writedev -u usb: into the simulated DAC, zero-copy;
-#   4. UDC unbind mid-stream: the client ends with an error (no hang), iiod logs it and
-#      keeps serving after a rebind, exits cleanly, and a new iiod serves again;
-#   5. iiod --usb-gadget: one command makes, binds and on exit removes the gadget.
+#   4. a client killed mid-stream: the next client's RESET_PIPES ends its sessions and is
+#      served; UDC unbind mid-stream: the client ends with an error (no hang), iiod logs
+#      it and keeps serving after a rebind, exits cleanly, and a new iiod serves again;
+#   5. iiod --usb-gadget: one command makes, binds and on exit removes the gadget;
+#   6. if the initramfs has Debian's libiio 0.24 tools as iio_info024 and iio_readdev024
+#      (copies of /usr/bin/iio_info and /usr/bin/iio_readdev of libiio-utils): the legacy
+#      protocol over USB, stock iio_info lists the devices, stock iio_readdev gets the counter.
 # Then: no DMABUF left, no kernel warning.
 #
 # Needs in the initramfs: iiod, iio_readdev, iio_writedev, iio_info, pattern (tests/vm/bare).
@@ -22,7 +26,7 @@
 #   USB_SAMPLES=N          iio_readdev -b (default 1048576: 8 MiB blocks, 4 channels)
 #   USB_EXPECT_FALLBACK=1  Debian's unpatched dummy_hcd (IIO_VM_STOCK_DUMMY_HCD=1): zero-copy
 #                          must be refused at FUNCTIONFS_DMABUF_ATTACH and every block copied
-#   USB_SKIP=LIST          cases to skip, among: tx unbind gadget
+#   USB_SKIP=LIST          cases to skip, among: tx killed unbind gadget
 #   USB_READER=binreader   RX cases read with `binreader BLOCK_BYTES BYTES` (a bare libusb
 #                          binary-protocol client checking the counter) instead of
 #                          iio_readdev | pattern check; needs binreader in the initramfs
@@ -142,19 +146,27 @@ for mode in $modes; do
 		vm_result "CASE descriptors ss_companions=[$comps]"
 		[ "$comps" = " 6 06 30 0f" ] || failed "SS companions: $comps (want 6 with burst 0f)"
 	fi
+	# a short stream then the measured one: their difference is iiod's steady cost,
+	# without the set-up (buffer open, DMABUF allocation) every stream pays
 	cpu0=$(vm_cpu_seconds "$VM_SERVER_PID")
-	read_checked "$bytes"
+	read_checked $((bytes / 4))
+	short_ok=$((rd_rc + chk_rc))
 	cpu1=$(vm_cpu_seconds "$VM_SERVER_PID")
+	read_checked "$bytes"
+	cpu2=$(vm_cpu_seconds "$VM_SERVER_PID")
 	stop_pid "$VM_SERVER_PID"
 	src=$?
-	st=$(grep "device=$adc direction=rx" "/tmp/stats-rx$n" | head -n1)
+	[ $short_ok = 0 ] || rd_rc="$rd_rc/short-stream-failed"
+	st=$(grep "device=$adc direction=rx" "/tmp/stats-rx$n" | tail -n1)
 	zcb=$(echo "$st" | field zerocopy_blocks)
 	cpb=$(echo "$st" | field copy_blocks)
-	sent=$(($(echo "$st" | field zerocopy_bytes) + $(echo "$st" | field copy_bytes)))
 	reasons=$(echo "$st" | field reasons)
-	cpu_gib=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$sent" \
-		'BEGIN { printf "%.3f", (n > 0 ? (b - a) * 1073741824 / n : -1) }')
+	cpu_gib=$(awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v n="$bytes" \
+		'BEGIN { printf "%.3f", ((c - b) - (b - a)) * 1073741824 / (n - n / 4) }')
+	run_gib=$(awk -v b="$cpu1" -v c="$cpu2" -v n="$bytes" \
+		'BEGIN { printf "%.3f", (c - b) * 1073741824 / n }')
 	line="CASE rx n=$n mode=$mode $(cat /tmp/chk.out) iiod_cpu_s_per_gib=$cpu_gib"
+	line="$line iiod_cpu_s_per_gib_with_setup=$run_gib"
 	line="$line zerocopy_blocks=$zcb copy_blocks=$cpb reasons=$reasons readdev_rc=$rd_rc"
 	line="$line iiod_rc=$src"
 	echo "$line"
@@ -205,6 +217,24 @@ if ! skipped tx; then
 	if [ "$expect_fallback" = 0 ]; then
 		[ "$(echo "$st" | field copy_blocks)" = 0 ] || failed "tx: blocks copied"
 	fi
+fi
+
+# ---- 4: a client killed in the middle of a stream --------------------------------------
+if ! skipped killed; then
+	start_iiod killed || exit 1
+	iio_readdev -u usb: -b "$bsamples" -s 1000000000 "$adc" > /dev/null 2> /tmp/rdk.err &
+	rd_pid=$!
+	sleep 3
+	kill -KILL "$rd_pid"
+	wait "$rd_pid"
+	read_checked $((16 * 1048576))
+	stop_pid "$VM_SERVER_PID"
+	src=$?
+	line="CASE killed next_client: $(cat /tmp/chk.out) readdev_rc=$rd_rc iiod_rc=$src"
+	echo "$line"
+	vm_result "$line"
+	[ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] && [ "$src" = 0 ] ||
+		{ failed "killed client"; cat /tmp/rd.err /tmp/iiod-killed.log; }
 fi
 
 # ---- 4: UDC unbind in the middle of a stream -------------------------------------------
@@ -273,6 +303,29 @@ if ! skipped gadget; then
 	vm_result "$line"
 	[ -n "$d" ] && [ $ok = yes ] && [ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] &&
 		[ "$grc" = 0 ] && [ $gone = yes ] || { failed "gadget"; cat /tmp/iiod-gadget.log; }
+fi
+
+# ---- 6: stock libiio 0.24 clients (legacy ASCII protocol) ----------------------------------
+if command -v iio_info024 > /dev/null && command -v iio_readdev024 > /dev/null; then
+	vm_gadget_create || exit 1
+	start_iiod legacy || exit 1
+	info=no
+	timeout 60 iio_info024 -u usb: 2> /tmp/info.err | grep -q "iio:device0: $adc" && info=yes
+	lbytes=$((64 * 1048576))
+	{
+		timeout -s KILL 120 iio_readdev024 -u usb: -b 131072 -s $((lbytes / 8)) "$adc" \
+			2> /tmp/rd.err
+		echo $? > /tmp/rd.rc
+	} | pattern check -n "$lbytes" > /tmp/chk.out
+	chk_rc=$?
+	stop_pid "$VM_SERVER_PID"
+	src=$?
+	line="CASE legacy iio_info=$info $(cat /tmp/chk.out) readdev_rc=$(cat /tmp/rd.rc)"
+	line="$line iiod_rc=$src"
+	echo "$line"
+	vm_result "$line"
+	[ $info = yes ] && [ "$chk_rc" = 0 ] && [ "$(cat /tmp/rd.rc)" = 0 ] && [ "$src" = 0 ] ||
+		{ failed "legacy"; cat /tmp/info.err /tmp/rd.err /tmp/iiod-legacy.log; }
 fi
 
 grep -q "^Total 0 objects" /sys/kernel/debug/dma_buf/bufinfo ||
