@@ -180,8 +180,8 @@ static int aio_wait(struct ffs_ep *ep, int cancel_fd, int timeout_ms)
 {
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	struct pollfd pfd[2] = {
-		{ .fd = ep->done_fd, .events = POLLIN },
-		{ .fd = cancel_fd, .events = POLLIN },
+		{.fd = ep->done_fd, .events = POLLIN},
+		{.fd = cancel_fd, .events = POLLIN},
 	};
 	int wait = timeout_ms, ret;
 

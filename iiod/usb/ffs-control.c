@@ -54,7 +54,8 @@ static enum ffs_control_answer dispatch_setup(const struct ffs_setup_packet *set
 		}
 		ret = ops->open_pipe(data, pipe);
 		if (ret < 0) {
-			fprintf(stderr, "iiod: usb: OPEN_PIPE %u failed: %s\n", pipe, strerror(-ret));
+			fprintf(stderr, "iiod: usb: OPEN_PIPE %u failed: %s\n", pipe,
+				strerror(-ret));
 			return FFS_ANSWER_STALL;
 		}
 		return FFS_ANSWER_ACK;
@@ -106,13 +107,13 @@ static int answer(int ep0, const struct ffs_setup_packet *setup, enum ffs_contro
 	return 0;
 }
 
-int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes,
-		     const struct ffs_control_ops *ops, void *data)
+int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes, const struct ffs_control_ops *ops,
+		     void *data)
 {
 	struct ffs_event events[4];
 	struct pollfd pfd[2] = {
-		{ .fd = ep0, .events = POLLIN },
-		{ .fd = stop_fd, .events = POLLIN },
+		{.fd = ep0, .events = POLLIN},
+		{.fd = stop_fd, .events = POLLIN},
 	};
 
 	for (;;) {
@@ -147,7 +148,8 @@ int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes,
 				continue;
 			ret = answer(ep0, &events[i].setup, what);
 			if (ret < 0)
-				fprintf(stderr, "iiod: usb: answering request %u on ep0 failed: %s\n",
+				fprintf(stderr,
+					"iiod: usb: answering request %u on ep0 failed: %s\n",
 					events[i].setup.bRequest, strerror(-ret));
 		}
 	}

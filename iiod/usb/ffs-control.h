@@ -29,9 +29,9 @@ struct ffs_control_ops {
 };
 
 enum ffs_control_answer {
-	FFS_ANSWER_NONE,   /* not a setup event: nothing to answer */
-	FFS_ANSWER_ACK,    /* complete the status stage */
-	FFS_ANSWER_STALL,  /* refuse the request */
+	FFS_ANSWER_NONE,  /* not a setup event: nothing to answer */
+	FFS_ANSWER_ACK,	  /* complete the status stage */
+	FFS_ANSWER_STALL, /* refuse the request */
 };
 
 /* Decides and performs what one ep0 event asks for; pure apart from the ops calls. */
@@ -42,7 +42,7 @@ enum ffs_control_answer ffs_control_dispatch(const struct ffs_event *ev, unsigne
  * Reads events from ep0 and answers them until stop_fd becomes readable or
  * ep0 fails. Returns 0 on a requested stop, else a negative errno.
  */
-int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes,
-		     const struct ffs_control_ops *ops, void *data);
+int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes, const struct ffs_control_ops *ops,
+		     void *data);
 
 #endif /* IIOD_USB_FFS_CONTROL_H */

@@ -37,15 +37,15 @@ static void put32(struct blob *b, uint32_t v)
 
 static void put_interface(struct blob *b, unsigned int nb_pipes)
 {
-	put8(b, 9);                     /* bLength */
+	put8(b, 9); /* bLength */
 	put8(b, USB_DT_INTERFACE);
-	put8(b, 0);                     /* bInterfaceNumber: FunctionFS renumbers */
-	put8(b, 0);                     /* bAlternateSetting */
+	put8(b, 0);			  /* bInterfaceNumber: FunctionFS renumbers */
+	put8(b, 0);			  /* bAlternateSetting */
 	put8(b, (uint8_t)(2 * nb_pipes)); /* bNumEndpoints */
 	put8(b, USB_CLASS_VENDOR_SPEC);
-	put8(b, 0);                     /* bInterfaceSubClass */
-	put8(b, 0);                     /* bInterfaceProtocol */
-	put8(b, 1);                     /* iInterface: "IIO" */
+	put8(b, 0); /* bInterfaceSubClass */
+	put8(b, 0); /* bInterfaceProtocol */
+	put8(b, 1); /* iInterface: "IIO" */
 }
 
 static void put_endpoint(struct blob *b, uint8_t address, uint16_t max_packet)
@@ -55,7 +55,7 @@ static void put_endpoint(struct blob *b, uint8_t address, uint16_t max_packet)
 	put8(b, address);
 	put8(b, USB_ENDPOINT_XFER_BULK);
 	put16(b, max_packet);
-	put8(b, 0);                     /* bInterval */
+	put8(b, 0); /* bInterval */
 }
 
 static void put_ss_companion(struct blob *b, unsigned int max_burst)
@@ -63,8 +63,8 @@ static void put_ss_companion(struct blob *b, unsigned int max_burst)
 	put8(b, 6);
 	put8(b, USB_DT_SS_ENDPOINT_COMP);
 	put8(b, (uint8_t)max_burst);
-	put8(b, 0);                     /* bmAttributes: no streams */
-	put16(b, 0);                    /* wBytesPerInterval: bulk */
+	put8(b, 0);  /* bmAttributes: no streams */
+	put16(b, 0); /* wBytesPerInterval: bulk */
 }
 
 static void put_speed(struct blob *b, unsigned int nb_pipes, uint16_t max_packet, bool ss,
@@ -88,27 +88,26 @@ static void put_winusb(struct blob *b)
 {
 	static const char compat_id[8] = "WINUSB";
 
-	put8(b, 0);            /* interface the OS descriptor applies to */
-	put32(b, 16 + 24);     /* dwLength of the Microsoft descriptor */
-	put16(b, 0x0100);      /* bcdVersion */
-	put16(b, 4);           /* wIndex: extended compat ID */
-	put8(b, 1);            /* bCount */
-	put8(b, 0);            /* reserved */
-	put8(b, 0);            /* bFirstInterfaceNumber */
-	put8(b, 1);            /* reserved, must be 1 */
+	put8(b, 0);	   /* interface the OS descriptor applies to */
+	put32(b, 16 + 24); /* dwLength of the Microsoft descriptor */
+	put16(b, 0x0100);  /* bcdVersion */
+	put16(b, 4);	   /* wIndex: extended compat ID */
+	put8(b, 1);	   /* bCount */
+	put8(b, 0);	   /* reserved */
+	put8(b, 0);	   /* bFirstInterfaceNumber */
+	put8(b, 1);	   /* reserved, must be 1 */
 	memcpy(&b->data[b->len], compat_id, 8);
 	b->len += 8;
 	memset(&b->data[b->len], 0, 8 + 6); /* sub-compatible ID, reserved */
 	b->len += 14;
 }
 
-int ffs_build_descriptors(const struct ffs_descriptor_options *opts, uint8_t **out,
-			  size_t *out_len)
+int ffs_build_descriptors(const struct ffs_descriptor_options *opts, uint8_t **out, size_t *out_len)
 {
 	unsigned int n = opts->nb_pipes;
 	uint32_t flags = FFS_HAS_FS_DESC | FFS_HAS_HS_DESC | FFS_HAS_SS_DESC;
 	size_t size;
-	struct blob b = { 0 };
+	struct blob b = {0};
 
 	if (n < 1 || n > FFS_MAX_PIPES || opts->ss_max_burst > 15)
 		return -EINVAL;
@@ -125,11 +124,11 @@ int ffs_build_descriptors(const struct ffs_descriptor_options *opts, uint8_t **o
 	put32(&b, FFS_DESCRIPTORS_MAGIC_V2);
 	put32(&b, (uint32_t)size);
 	put32(&b, flags);
-	put32(&b, 2 * n + 1);   /* full speed: interface + endpoints */
-	put32(&b, 2 * n + 1);   /* high speed */
-	put32(&b, 4 * n + 1);   /* super speed: endpoints + companions */
+	put32(&b, 2 * n + 1); /* full speed: interface + endpoints */
+	put32(&b, 2 * n + 1); /* high speed */
+	put32(&b, 4 * n + 1); /* super speed: endpoints + companions */
 	if (opts->winusb)
-		put32(&b, 1);   /* one OS descriptor */
+		put32(&b, 1); /* one OS descriptor */
 
 	put_speed(&b, n, 64, false, 0);
 	put_speed(&b, n, 512, false, 0);
@@ -154,9 +153,9 @@ int ffs_build_strings(uint8_t **out, size_t *out_len)
 	b.len = 0;
 	put32(&b, FFS_STRINGS_MAGIC);
 	put32(&b, (uint32_t)size);
-	put32(&b, 1);           /* str_count */
-	put32(&b, 1);           /* lang_count */
-	put16(&b, 0x0409);      /* US English */
+	put32(&b, 1);	   /* str_count */
+	put32(&b, 1);	   /* lang_count */
+	put16(&b, 0x0409); /* US English */
 	memcpy(&b.data[b.len], iio, sizeof(iio));
 	b.len += sizeof(iio);
 

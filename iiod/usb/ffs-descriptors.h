@@ -10,9 +10,9 @@
 #define FFS_MAX_PIPES 15 /* 30 data endpoints: what a UDC can have at most */
 
 struct ffs_descriptor_options {
-	unsigned int nb_pipes;      /* bulk IN + OUT pairs, 1..FFS_MAX_PIPES */
-	unsigned int ss_max_burst;  /* SuperSpeed bMaxBurst, 0..15 (packets per burst - 1) */
-	bool winusb;                /* Microsoft OS extended compat ID "WINUSB" */
+	unsigned int nb_pipes;	   /* bulk IN + OUT pairs, 1..FFS_MAX_PIPES */
+	unsigned int ss_max_burst; /* SuperSpeed bMaxBurst, 0..15 (packets per burst - 1) */
+	bool winusb;		   /* Microsoft OS extended compat ID "WINUSB" */
 };
 
 /*
@@ -20,8 +20,7 @@ struct ffs_descriptor_options {
  * is "IIO", and per pipe a bulk IN then a bulk OUT endpoint at full, high
  * and super speed. Returns 0 and a malloc'd blob, or -EINVAL / -ENOMEM.
  */
-int ffs_build_descriptors(const struct ffs_descriptor_options *opts, uint8_t **blob,
-			  size_t *len);
+int ffs_build_descriptors(const struct ffs_descriptor_options *opts, uint8_t **blob, size_t *len);
 
 /* Builds the strings blob: US English, string 1 = "IIO". */
 int ffs_build_strings(uint8_t **blob, size_t *len);

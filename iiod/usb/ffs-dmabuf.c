@@ -34,11 +34,11 @@
 /* How long a DMABUF transfer may be refused as busy (its fences) before giving up. */
 #define TRANSFER_BUSY_TIMEOUT_MS 5000
 
-#define blk_log(ft, level, fmt, ...)                                                    \
-	do {                                                                            \
-		if ((ft)->env->params)                                                  \
-			prm_##level((ft)->env->params, "iiod: usb: pipe %u: " fmt,      \
-				    (ft)->pipe, ##__VA_ARGS__);                         \
+#define blk_log(ft, level, fmt, ...)                                                               \
+	do {                                                                                       \
+		if ((ft)->env->params)                                                             \
+			prm_##level((ft)->env->params, "iiod: usb: pipe %u: " fmt, (ft)->pipe,     \
+				    ##__VA_ARGS__);                                                \
 	} while (0)
 
 /* ---- Bookkeeping ------------------------------------------------------------------ */
@@ -323,8 +323,10 @@ static int copy_after_refusal(struct ffs_transport *ft, struct ffs_block *fb, in
 	note_fallback(ft, fb, FFS_FALLBACK_TRANSFER, -err);
 	ret = iio_block_disable_cpu_access(fb->block, false);
 	if (ret < 0)
-		blk_log(ft, warn, "cannot give the CPU access to a block back (%s): its data "
-			"may be stale\n", strerror(-ret));
+		blk_log(ft, warn,
+			"cannot give the CPU access to a block back (%s): its data "
+			"may be stale\n",
+			strerror(-ret));
 	return ret;
 }
 
@@ -334,8 +336,8 @@ ssize_t ffs_block_send(struct iiod_transport *t, const void *hdr, size_t hdr_len
 	struct ffs_transport *ft = to_ffs(t);
 	struct ffs_block *fb = find_block(ft, block);
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)hdr, .iov_len = hdr_len },
-		{ .iov_base = NULL, .iov_len = len },
+		{.iov_base = (void *)hdr, .iov_len = hdr_len},
+		{.iov_base = NULL, .iov_len = len},
 	};
 	struct ffs_ep *ep = &ft->in;
 	int ret, xfer, wret;
@@ -386,8 +388,8 @@ ssize_t ffs_block_send(struct iiod_transport *t, const void *hdr, size_t hdr_len
 static int wait_landed(struct ffs_transport *ft, struct ffs_block *fb)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = fb->dmabuf_fd, .events = POLLOUT },
-		{ .fd = ft->cancel_fd, .events = POLLIN },
+		{.fd = fb->dmabuf_fd, .events = POLLOUT},
+		{.fd = ft->cancel_fd, .events = POLLIN},
 	};
 	int ret;
 

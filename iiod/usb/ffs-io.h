@@ -29,23 +29,23 @@ struct ffs_sysio;
 /* One endpoint file and the transfers of its current round. */
 struct ffs_ep {
 	int fd;
-	bool is_in;                          /* device -> host: writes */
-	unsigned int number;                 /* epN, for log lines */
+	bool is_in;	     /* device -> host: writes */
+	unsigned int number; /* epN, for log lines */
 	const struct ffs_sysio *sys;
-	pthread_mutex_t lock;                /* one round at a time */
+	pthread_mutex_t lock; /* one round at a time */
 
 	struct iovec iov[FFS_IO_MAX_QUEUED]; /* filled by the caller before submit */
 	ssize_t result[FFS_IO_MAX_QUEUED];   /* bytes moved or -errno, after wait */
-	unsigned int queued;                 /* transfers in the round */
+	unsigned int queued;		     /* transfers in the round */
 
 	/* Linux AIO: a context and an eventfd signalled at each completion. */
 	aio_context_t aio;
 	int done_fd;
 	struct iocb iocbs[FFS_IO_MAX_QUEUED];
 	bool completed[FFS_IO_MAX_QUEUED];
-	bool broken;                         /* transfers could not be reaped: unusable */
+	bool broken; /* transfers could not be reaped: unusable */
 
-	void *fake;                          /* test implementations */
+	void *fake; /* test implementations */
 };
 
 struct ffs_sysio {

@@ -78,8 +78,10 @@ int iiod_usb_parse_option(struct iiod_usb_options *opts, int opt, const char *ar
 		return 1;
 	case IIOD_USB_OPT_GADGET_NAME:
 		if (!arg[0] || strchr(arg, '/') || strlen(arg) > 32) {
-			fprintf(stderr, "iiod: --usb-gadget-name: '%s' is not a usable configfs "
-				"name (1 to 32 characters, no '/')\n", arg);
+			fprintf(stderr,
+				"iiod: --usb-gadget-name: '%s' is not a usable configfs "
+				"name (1 to 32 characters, no '/')\n",
+				arg);
 			return -EINVAL;
 		}
 		g->name = arg;
@@ -133,6 +135,5 @@ void iiod_usb_print_help(FILE *out)
 		"\t    --usb-stats FILE\n"
 		"\t\t\tAppend each closed USB buffer's zero-copy/copy counters to FILE\n"
 		"\t\t\t(default %s; \"\" for none).\n",
-		IIOD_USB_DEFAULT_SS_BURST,
-		FFS_STATS_DEFAULT_PATH);
+		IIOD_USB_DEFAULT_SS_BURST, FFS_STATS_DEFAULT_PATH);
 }

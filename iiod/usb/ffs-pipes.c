@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define pipes_log(pipes, level, ...)                                                    \
-	do {                                                                            \
-		if ((pipes)->env->params)                                               \
-			prm_##level((pipes)->env->params, __VA_ARGS__);                 \
+#define pipes_log(pipes, level, ...)                                                               \
+	do {                                                                                       \
+		if ((pipes)->env->params)                                                          \
+			prm_##level((pipes)->env->params, __VA_ARGS__);                            \
 	} while (0)
 
 static int open_ep_file(const char *ffs_dir, unsigned int nr, int flags)
@@ -85,7 +85,8 @@ static void stop_locked(struct ffs_pipes *pipes, struct ffs_pipe *p)
 	pthread_t thread;
 
 	if (!p->thread_running) {
-		/* A session that failed to start left nothing; one being joined elsewhere is theirs. */
+		/* A session that failed to start left nothing; one being joined elsewhere is
+		 * theirs. */
 		return;
 	}
 	cancel_locked(p);

@@ -18,11 +18,11 @@ struct iiod_transport;
 struct ffs_pipe {
 	struct ffs_pipes *owner;
 	unsigned int index;
-	bool thread_running;           /* started and not joined yet */
+	bool thread_running; /* started and not joined yet */
 	pthread_t thread;
-	struct iiod_transport *t;      /* the session's transport, held until joined */
-	void *session_data;            /* run_session's data when it started */
-	char peer[32];                 /* "usb pipe N" */
+	struct iiod_transport *t; /* the session's transport, held until joined */
+	void *session_data;	  /* run_session's data when it started */
+	char peer[32];		  /* "usb pipe N" */
 };
 
 struct ffs_pipes {
@@ -36,7 +36,7 @@ struct ffs_pipes {
 	void *data;
 	/* Opens <ffs_dir>/ep<nr>; an fd or -errno. NULL: open(2). */
 	int (*open_ep)(const char *ffs_dir, unsigned int nr, int flags);
-	bool stopped;                  /* no more sessions */
+	bool stopped; /* no more sessions */
 };
 
 int ffs_pipes_init(struct ffs_pipes *pipes, unsigned int nb, const char *ffs_dir,

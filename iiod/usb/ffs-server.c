@@ -78,7 +78,7 @@ static void control_set_enabled(void *data, bool enabled)
 		prm_info(usb->params, "iiod: usb: the host configured the IIO function\n");
 	else
 		prm_info(usb->params, "iiod: usb: the IIO function was disabled (host gone, "
-			 "reset, or UDC unbound): its sessions end\n");
+				      "reset, or UDC unbound): its sessions end\n");
 }
 
 static const struct ffs_control_ops control_ops = {
@@ -94,8 +94,10 @@ static void *control_thread(void *arg)
 	int ret = ffs_control_loop(usb->ep0, usb->stop_fd, usb->nb_pipes, &control_ops, usb);
 
 	if (ret)
-		prm_err(usb->params, "iiod: usb: reading %s/ep0 failed: %s; the USB service "
-			"stopped (the other transports go on)\n", usb->ffs_dir, strerror(-ret));
+		prm_err(usb->params,
+			"iiod: usb: reading %s/ep0 failed: %s; the USB service "
+			"stopped (the other transports go on)\n",
+			usb->ffs_dir, strerror(-ret));
 	return NULL;
 }
 
@@ -115,8 +117,9 @@ static int write_blob(struct iiod_usb *usb, const uint8_t *blob, size_t len, con
 	ret = ret < 0 ? -errno : -EIO;
 	prm_err(usb->params, "iiod: usb: FunctionFS in %s refused the %s: %s%s\n", usb->ffs_dir,
 		what, strerror((int)-ret),
-		ret == -EINVAL ? " (a kernel without SuperSpeed or v2 descriptor support?)" :
-		ret == -EBUSY ? " (already set up by another process?)" : "");
+		ret == -EINVAL	? " (a kernel without SuperSpeed or v2 descriptor support?)"
+		: ret == -EBUSY ? " (already set up by another process?)"
+				: "");
 	return (int)ret;
 }
 
@@ -138,7 +141,8 @@ static int open_ep0(struct iiod_usb *usb, const struct iiod_usb_options *opts)
 		ret = -errno;
 		prm_err(usb->params, "iiod: usb: cannot open %s: %s%s\n", path, strerror(-ret),
 			ret == -ENOENT ? " (is FunctionFS mounted there? `mount -t functionfs "
-					 "NAME DIR`, or use --usb-gadget)" : "");
+					 "NAME DIR`, or use --usb-gadget)"
+				       : "");
 		return ret;
 	}
 	ret = ffs_build_descriptors(&dopts, &blob, &len);
@@ -206,8 +210,7 @@ static struct iiod_usb *usb_start(const struct iiod_usb_options *opts, struct ii
 	ret = ffs_stats_sink_init(&usb->stats, opts->stats_path, usb->params);
 	if (ret)
 		goto err_free;
-	ret = ffs_pipes_init(&usb->pipes, usb->nb_pipes, usb->ffs_dir, &usb->env, run_session,
-			     srv);
+	ret = ffs_pipes_init(&usb->pipes, usb->nb_pipes, usb->ffs_dir, &usb->env, run_session, srv);
 	if (ret)
 		goto err_stats;
 

@@ -45,6 +45,7 @@ enum iiod_usb_option {
 };
 
 /* The long options iiod.c lacks (it has "ffs" -F and "nb-pipes" -n). */
+/* clang-format off */
 #define IIOD_USB_LONG_OPTIONS                                                           \
 	{ "usb-gadget", no_argument, NULL, IIOD_USB_OPT_GADGET },                       \
 	{ "usb-vid", required_argument, NULL, IIOD_USB_OPT_VID },                       \
@@ -58,20 +59,21 @@ enum iiod_usb_option {
 	{ "usb-ss-burst", required_argument, NULL, IIOD_USB_OPT_SS_BURST },             \
 	{ "no-dmabuf", no_argument, NULL, IIOD_USB_OPT_NO_DMABUF },                     \
 	{ "usb-stats", required_argument, NULL, IIOD_USB_OPT_STATS }
+/* clang-format on */
 
 #define IIOD_USB_DEFAULT_PIPES 3
 /* SuperSpeed bulk bursts of 16 packets: what SS controllers need to stream. */
 #define IIOD_USB_DEFAULT_SS_BURST 15
 
 struct iiod_usb_options {
-	const char *ffs_dir;           /* -F; with --usb-gadget: where to mount (default /dev/iio_ffs) */
-	unsigned int nb_pipes;         /* -n */
-	bool gadget;                   /* --usb-gadget */
+	const char *ffs_dir;   /* -F; with --usb-gadget: where to mount (default /dev/iio_ffs) */
+	unsigned int nb_pipes; /* -n */
+	bool gadget;	       /* --usb-gadget */
 	struct usb_gadget_config gadget_cfg;
-	bool winusb;                   /* --usb-winusb */
-	unsigned int ss_burst;         /* --usb-ss-burst: bMaxBurst, 0..15 */
-	bool no_dmabuf;                /* --no-dmabuf */
-	const char *stats_path;        /* --usb-stats; "" for none */
+	bool winusb;		/* --usb-winusb */
+	unsigned int ss_burst;	/* --usb-ss-burst: bMaxBurst, 0..15 */
+	bool no_dmabuf;		/* --no-dmabuf */
+	const char *stats_path; /* --usb-stats; "" for none */
 };
 
 void iiod_usb_options_init(struct iiod_usb_options *opts);

@@ -123,8 +123,10 @@ int ffs_stats_sink_init(struct ffs_stats_sink *sink, const char *path,
 		int err = errno;
 
 		if (params)
-			prm_warn(params, "iiod: usb: cannot create the stats file %s: %s; "
-				 "counters go to the log only\n", path, strerror(err));
+			prm_warn(params,
+				 "iiod: usb: cannot create the stats file %s: %s; "
+				 "counters go to the log only\n",
+				 path, strerror(err));
 		sink->warned = true;
 		return 0;
 	}
@@ -158,8 +160,9 @@ void ffs_stats_emit(struct ffs_stats_sink *sink, const struct ffs_buffer_stats *
 	fd = open(sink->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, line, (size_t)len) != len) {
 		if (!sink->warned && sink->params)
-			prm_warn(sink->params, "iiod: usb: cannot append to the stats file %s: %s\n",
-				 sink->path, strerror(errno));
+			prm_warn(sink->params,
+				 "iiod: usb: cannot append to the stats file %s: %s\n", sink->path,
+				 strerror(errno));
 		sink->warned = true;
 	}
 	if (fd >= 0)

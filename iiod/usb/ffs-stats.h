@@ -18,12 +18,12 @@ struct iio_context_params;
 
 /* Why a block (or one transfer of it) did not go zero-copy. */
 enum ffs_fallback {
-	FFS_FALLBACK_OPTION,       /* --no-dmabuf */
-	FFS_FALLBACK_NO_DMABUF,    /* the block has no DMABUF fd (fileio, malloc) */
-	FFS_FALLBACK_NOT_ENABLED,  /* the USB function was not enabled at CREATE_BLOCK */
-	FFS_FALLBACK_ATTACH,       /* FUNCTIONFS_DMABUF_ATTACH refused */
-	FFS_FALLBACK_CPU_ACCESS,   /* iio_block_disable_cpu_access() failed */
-	FFS_FALLBACK_TRANSFER,     /* FUNCTIONFS_DMABUF_TRANSFER refused: that transfer copied */
+	FFS_FALLBACK_OPTION,	  /* --no-dmabuf */
+	FFS_FALLBACK_NO_DMABUF,	  /* the block has no DMABUF fd (fileio, malloc) */
+	FFS_FALLBACK_NOT_ENABLED, /* the USB function was not enabled at CREATE_BLOCK */
+	FFS_FALLBACK_ATTACH,	  /* FUNCTIONFS_DMABUF_ATTACH refused */
+	FFS_FALLBACK_CPU_ACCESS,  /* iio_block_disable_cpu_access() failed */
+	FFS_FALLBACK_TRANSFER,	  /* FUNCTIONFS_DMABUF_TRANSFER refused: that transfer copied */
 	FFS_NB_FALLBACKS,
 };
 
@@ -31,12 +31,12 @@ enum ffs_fallback {
 
 struct ffs_fallback_count {
 	enum ffs_fallback why;
-	int err;                   /* errno (positive), 0 when not from a syscall */
+	int err; /* errno (positive), 0 when not from a syscall */
 	uint64_t count;
 };
 
 struct ffs_buffer_stats {
-	const void *key;           /* the iio_buffer_stream */
+	const void *key; /* the iio_buffer_stream */
 	char device[64];
 	bool is_output;
 	unsigned int pipe;
@@ -53,8 +53,8 @@ struct ffs_buffer_stats {
 struct ffs_stats_sink {
 	pthread_mutex_t lock;
 	const struct iio_context_params *params; /* log lines; NULL: stderr */
-	char *path;                /* NULL: log only */
-	bool warned;               /* the file could not be written: said once */
+	char *path;				 /* NULL: log only */
+	bool warned;				 /* the file could not be written: said once */
 };
 
 int ffs_stats_sink_init(struct ffs_stats_sink *sink, const char *path,

@@ -14,10 +14,10 @@
 struct ffs_block {
 	struct iio_block *block;
 	int dmabuf_fd;
-	bool attached;                /* FUNCTIONFS_DMABUF_ATTACH done on ep */
-	bool zero_copy;               /* transfers go through FUNCTIONFS_DMABUF_TRANSFER */
+	bool attached;	/* FUNCTIONFS_DMABUF_ATTACH done on ep */
+	bool zero_copy; /* transfers go through FUNCTIONFS_DMABUF_TRANSFER */
 	bool is_output;
-	struct ffs_ep *ep;            /* the endpoint its payloads use */
+	struct ffs_ep *ep; /* the endpoint its payloads use */
 	struct ffs_buffer_stats *stats;
 	struct ffs_block *next;
 };
@@ -26,17 +26,17 @@ struct ffs_transport {
 	struct iiod_transport base;
 	struct ffs_usb_env *env;
 	unsigned int pipe;
-	struct ffs_ep in, out;        /* in: written (device -> host); out: read */
-	int cancel_fd;                /* eventfd: readable once cancelled */
+	struct ffs_ep in, out; /* in: written (device -> host); out: read */
+	int cancel_fd;	       /* eventfd: readable once cancelled */
 	atomic_bool cancelled;
-	atomic_bool down;             /* an endpoint reported the function gone */
+	atomic_bool down; /* an endpoint reported the function gone */
 	atomic_uint refs;
 
 	/* What read_line got beyond the '\n' of a transfer, served to later reads. */
 	char *ahead;
 	size_t ahead_pos, ahead_len;
 
-	pthread_mutex_t blocks_lock;  /* blocks and stats lists, counters */
+	pthread_mutex_t blocks_lock; /* blocks and stats lists, counters */
 	struct ffs_block *blocks;
 	struct ffs_buffer_stats *stats;
 };

@@ -21,11 +21,11 @@
 /* An ASCII command line: one OUT transfer of at most this much. */
 #define LINE_TRANSFER_SIZE IIOD_MAX_LINE
 
-#define ffs_log(ft, level, fmt, ...)                                                    \
-	do {                                                                            \
-		if ((ft)->env->params)                                                  \
-			prm_##level((ft)->env->params, "iiod: usb: pipe %u: " fmt,      \
-				    (ft)->pipe, ##__VA_ARGS__);                         \
+#define ffs_log(ft, level, fmt, ...)                                                               \
+	do {                                                                                       \
+		if ((ft)->env->params)                                                             \
+			prm_##level((ft)->env->params, "iiod: usb: pipe %u: " fmt, (ft)->pipe,     \
+				    ##__VA_ARGS__);                                                \
 	} while (0)
 
 static bool is_cancelled(struct ffs_transport *ft)
@@ -41,13 +41,17 @@ int ffs_transport_error(struct ffs_transport *ft, struct ffs_ep *ep, int err)
 		return -EBADF;
 	if (ffs_function_gone(err)) {
 		if (!atomic_exchange(&ft->down, true))
-			ffs_log(ft, info, "ep%u: the USB function is disabled (host reset or gone, "
-				"UDC unbound): ending the session\n", ep->number);
+			ffs_log(ft, info,
+				"ep%u: the USB function is disabled (host reset or gone, "
+				"UDC unbound): ending the session\n",
+				ep->number);
 		return -EPIPE;
 	}
 	if (err == -EOVERFLOW) {
-		ffs_log(ft, err, "ep%u: the host sent more than the element expected (one "
-			"protocol element per bulk transfer): ending the session\n", ep->number);
+		ffs_log(ft, err,
+			"ep%u: the host sent more than the element expected (one "
+			"protocol element per bulk transfer): ending the session\n",
+			ep->number);
 		return -EPROTO;
 	}
 	ffs_log(ft, err, "ep%u: %s transfer failed: %s\n", ep->number, ep->is_in ? "IN" : "OUT",

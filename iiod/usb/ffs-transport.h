@@ -21,10 +21,10 @@ struct iio_context_params;
 
 /* What every pipe of one FunctionFS instance shares. */
 struct ffs_usb_env {
-	const struct ffs_sysio *sys;           /* the kernel (tests: a fake) */
+	const struct ffs_sysio *sys;		 /* the kernel (tests: a fake) */
 	const struct iio_context_params *params; /* log lines */
-	atomic_bool enabled;                   /* FUNCTIONFS_ENABLE seen, no DISABLE since */
-	bool dmabuf;                           /* false: --no-dmabuf, always copy */
+	atomic_bool enabled;			 /* FUNCTIONFS_ENABLE seen, no DISABLE since */
+	bool dmabuf;				 /* false: --no-dmabuf, always copy */
 	struct ffs_stats_sink *stats;
 };
 

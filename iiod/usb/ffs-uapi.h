@@ -33,7 +33,7 @@ enum ffs_event_type {
 struct ffs_setup_packet {
 	uint8_t bRequestType;
 	uint8_t bRequest;
-	uint16_t wValue;   /* little endian on the wire; x86/arm hosts are LE */
+	uint16_t wValue; /* little endian on the wire; x86/arm hosts are LE */
 	uint16_t wIndex;
 	uint16_t wLength;
 } __attribute__((packed));

@@ -43,8 +43,8 @@ void usb_gadget_config_defaults(struct usb_gadget_config *cfg)
 	}
 }
 
-static int gadget_path(char *dst, size_t len, const struct usb_gadget_config *cfg,
-		       const char *fmt, ...)
+static int gadget_path(char *dst, size_t len, const struct usb_gadget_config *cfg, const char *fmt,
+		       ...)
 {
 	char rel[PATH_MAX];
 	va_list ap;
@@ -53,8 +53,8 @@ static int gadget_path(char *dst, size_t len, const struct usb_gadget_config *cf
 	va_start(ap, fmt);
 	vsnprintf(rel, sizeof(rel), fmt, ap);
 	va_end(ap);
-	n = snprintf(dst, len, "%s/usb_gadget/%s%s%s", cfg->configfs, cfg->name,
-		     rel[0] ? "/" : "", rel);
+	n = snprintf(dst, len, "%s/usb_gadget/%s%s%s", cfg->configfs, cfg->name, rel[0] ? "/" : "",
+		     rel);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -141,7 +141,8 @@ int usb_gadget_create(const struct usb_gadget_config *cfg)
 	}
 	snprintf(path, sizeof(path), "%s/usb_gadget", cfg->configfs);
 	if (access(path, F_OK)) {
-		fprintf(stderr, "iiod: usb gadget: %s missing: mount configfs and load libcomposite\n",
+		fprintf(stderr,
+			"iiod: usb gadget: %s missing: mount configfs and load libcomposite\n",
 			path);
 		return -ENOENT;
 	}

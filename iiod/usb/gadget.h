@@ -10,13 +10,13 @@
 #include <stdint.h>
 
 struct usb_gadget_config {
-	const char *configfs;       /* configfs mount, default /sys/kernel/config */
-	const char *name;           /* gadget and function instance name, default "iio" */
+	const char *configfs; /* configfs mount, default /sys/kernel/config */
+	const char *name;     /* gadget and function instance name, default "iio" */
 	uint16_t vendor_id, product_id;
 	const char *manufacturer, *product, *serial; /* serial NULL: from the machine id */
-	const char *udc;            /* NULL: the first controller in /sys/class/udc */
-	const char *ffs_dir;        /* where FunctionFS is mounted, default /dev/iio_ffs */
-	bool winusb;                /* Microsoft OS descriptors (WinUSB, no driver package) */
+	const char *udc;     /* NULL: the first controller in /sys/class/udc */
+	const char *ffs_dir; /* where FunctionFS is mounted, default /dev/iio_ffs */
+	bool winusb;	     /* Microsoft OS descriptors (WinUSB, no driver package) */
 };
 
 /* Fills the defaults of every field left zero. */

@@ -44,7 +44,7 @@ static struct fake_ffs {
 	unsigned int attach_calls, detach_calls, transfer_calls, dmabuf_ioctls;
 	int last_attach_fd, last_detach_fd;
 	uint64_t last_transfer_len;
-} ffk = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} ffk = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static FFS_TEST_UNUSED void fake_ffs_reset(void)
 {
@@ -80,7 +80,7 @@ static int fake_submit(struct ffs_ep *ep, unsigned int count)
 		if (!ep->is_in)
 			continue;
 		for (;;) {
-			struct pollfd pfd = { .fd = ep->fd, .events = POLLOUT };
+			struct pollfd pfd = {.fd = ep->fd, .events = POLLOUT};
 
 			ret = send(ep->fd, ep->iov[i].iov_base, ep->iov[i].iov_len,
 				   MSG_EOR | MSG_DONTWAIT);
@@ -99,8 +99,8 @@ static int fake_submit(struct ffs_ep *ep, unsigned int count)
 static int fake_wait_fd(int fd, short events, int cancel_fd, int timeout_ms)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = fd, .events = events },
-		{ .fd = cancel_fd, .events = POLLIN },
+		{.fd = fd, .events = events},
+		{.fd = cancel_fd, .events = POLLIN},
 	};
 	int ret = poll(pfd, 2, timeout_ms);
 
@@ -114,7 +114,7 @@ static int fake_wait_fd(int fd, short events, int cancel_fd, int timeout_ms)
 /* A zero-length message and an end of file both read 0 bytes: poll tells. */
 static bool fake_hung_up(int fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLRDHUP};
 
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLRDHUP));
 }
@@ -259,8 +259,8 @@ static FFS_TEST_UNUSED void fake_endpoint(bool is_in, int *gadget, int *host)
 /* ---- A fake IIO backend with memfd blocks ----------------------------------- */
 
 static struct fake_iio {
-	bool dmabuf_blocks;           /* blocks have a DMABUF fd */
-	int cpu_access_err;           /* disable_cpu_access(true) result */
+	bool dmabuf_blocks; /* blocks have a DMABUF fd */
+	int cpu_access_err; /* disable_cpu_access(true) result */
 	unsigned int cpu_disabled, cpu_enabled;
 	unsigned int live_blocks;
 } fio;
@@ -299,8 +299,8 @@ static void fio_cancel(struct iio_buffer_stream_pdata *pdata)
 	(void)pdata;
 }
 
-static struct iio_block_pdata *fio_create_block(struct iio_buffer_stream_pdata *pdata,
-						size_t size, void **data)
+static struct iio_block_pdata *fio_create_block(struct iio_buffer_stream_pdata *pdata, size_t size,
+						void **data)
 {
 	struct fake_iio_block *b = calloc(1, sizeof(*b));
 
@@ -382,9 +382,9 @@ static const struct iio_backend fio_backend = {
 /* A context with one ADC "fake-adc" (one 16-bit channel) and one DAC "fake-dac". */
 static FFS_TEST_UNUSED struct iio_context *fake_iio_context(void)
 {
-	struct iio_context_params params = { .log_level = LEVEL_WARNING };
+	struct iio_context_params params = {.log_level = LEVEL_WARNING};
 	struct iio_context *ctx = iio_context_new(&fio_backend, &params, "fake ffs context");
-	const char *names[2] = { "fake-adc", "fake-dac" };
+	const char *names[2] = {"fake-adc", "fake-dac"};
 	unsigned int i;
 
 	CHECK(!iio_err(ctx));
@@ -397,8 +397,8 @@ static FFS_TEST_UNUSED struct iio_context *fake_iio_context(void)
 		snprintf(id, sizeof(id), "iio:device%u", i);
 		dev = iio_context_add_device(ctx, id, names[i], NULL);
 		CHECK(!iio_err(dev));
-		buf = iio_device_add_buffer(dev, 0, i ? IIO_BUFFER_DIRECTION_OUT
-						      : IIO_BUFFER_DIRECTION_IN);
+		buf = iio_device_add_buffer(dev, 0,
+					    i ? IIO_BUFFER_DIRECTION_OUT : IIO_BUFFER_DIRECTION_IN);
 		CHECK(!iio_err(buf));
 		chn = iio_device_add_channel(dev, "voltage0", i == 1, 0);
 		CHECK(!iio_err(chn));
@@ -411,7 +411,7 @@ static FFS_TEST_UNUSED struct iio_context *fake_iio_context(void)
 
 /* The buffer of device dev (0: ADC, 1: DAC) opened with every channel. */
 static FFS_TEST_UNUSED struct iio_buffer_stream *fake_iio_open(struct iio_context *ctx,
-							      unsigned int dev_index)
+							       unsigned int dev_index)
 {
 	struct iio_device *dev = iio_context_get_device(ctx, dev_index);
 	struct iio_channels_mask *mask = iio_create_channels_mask(1);

@@ -71,14 +71,13 @@ static void wait_for(atomic_uint *counter, unsigned int value)
 
 static void test_pipes(void)
 {
-	struct iio_context_params quiet = { .log_level = LEVEL_ERROR };
-	struct ffs_usb_env env = { .sys = &fake_sysio, .params = &quiet, .dmabuf = true };
+	struct iio_context_params quiet = {.log_level = LEVEL_ERROR};
+	struct ffs_usb_env env = {.sys = &fake_sysio, .params = &quiet, .dmabuf = true};
 	struct ffs_pipes pipes;
 	char server[] = "server";
 
 	atomic_init(&env.enabled, true);
-	CHECK_INT(ffs_pipes_init(&pipes, NB_PIPES, "/fake/ffs", &env, fake_run_session, server),
-		  0);
+	CHECK_INT(ffs_pipes_init(&pipes, NB_PIPES, "/fake/ffs", &env, fake_run_session, server), 0);
 	pipes.open_ep = fake_open_ep;
 
 	/* Pipe 1 = ep3 (IN) + ep4 (OUT). */
@@ -160,8 +159,8 @@ static void op_close(void *data, unsigned int pipe)
 /* The control dispatch drives the pipes: a bad request stalls, the next one works. */
 static void test_dispatch(void)
 {
-	struct iio_context_params quiet = { .log_level = LEVEL_ERROR };
-	struct ffs_usb_env env = { .sys = &fake_sysio, .params = &quiet, .dmabuf = true };
+	struct iio_context_params quiet = {.log_level = LEVEL_ERROR};
+	struct ffs_usb_env env = {.sys = &fake_sysio, .params = &quiet, .dmabuf = true};
 	struct ffs_pipes pipes;
 	char server[] = "server";
 	struct ffs_control_ops ops = {
@@ -169,13 +168,12 @@ static void test_dispatch(void)
 		.open_pipe = op_open,
 		.close_pipe = op_close,
 	};
-	struct ffs_event ev = { .type = FFS_EVENT_SETUP };
+	struct ffs_event ev = {.type = FFS_EVENT_SETUP};
 	unsigned int started = atomic_load(&sessions_started);
 
 	memset(host_end, 0, sizeof(host_end));
 	atomic_init(&env.enabled, true);
-	CHECK_INT(ffs_pipes_init(&pipes, NB_PIPES, "/fake/ffs", &env, fake_run_session, server),
-		  0);
+	CHECK_INT(ffs_pipes_init(&pipes, NB_PIPES, "/fake/ffs", &env, fake_run_session, server), 0);
 	pipes.open_ep = fake_open_ep;
 
 	ev.setup.bRequestType = 0x41;
@@ -237,7 +235,7 @@ static void test_options(void)
 
 static void test_stats_format(void)
 {
-	struct ffs_buffer_stats st = { .pipe = 2, .is_output = true, .zerocopy_blocks = 3 };
+	struct ffs_buffer_stats st = {.pipe = 2, .is_output = true, .zerocopy_blocks = 3};
 	char line[256];
 
 	snprintf(st.device, sizeof(st.device), "cf-ad9361-dds-core-lpc");

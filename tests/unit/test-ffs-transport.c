@@ -17,11 +17,11 @@
 #define MIB (1u << 20)
 
 struct host {
-	int in;   /* what the device sends (bulk IN) */
-	int out;  /* what the host sends (bulk OUT) */
+	int in;	 /* what the device sends (bulk IN) */
+	int out; /* what the host sends (bulk OUT) */
 };
 
-static struct iio_context_params quiet = { .log_level = LEVEL_ERROR };
+static struct iio_context_params quiet = {.log_level = LEVEL_ERROR};
 static struct ffs_stats_sink sink;
 static char stats_path[64];
 
@@ -114,12 +114,12 @@ static void test_elements(void)
 	struct host h;
 	struct iiod_transport *t;
 	size_t big = 2 * MIB + MIB / 2;
-	uint8_t hdr[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint8_t hdr[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 	uint8_t *payload = malloc(big), *got = malloc(MIB + 1);
 	struct iovec iov[3] = {
-		{ .iov_base = hdr, .iov_len = 8 },
-		{ .iov_base = NULL, .iov_len = 0 },   /* no zero-length packet */
-		{ .iov_base = payload, .iov_len = big },
+		{.iov_base = hdr, .iov_len = 8},
+		{.iov_base = NULL, .iov_len = 0}, /* no zero-length packet */
+		{.iov_base = payload, .iov_len = big},
 	};
 
 	CHECK(payload && got);
@@ -215,11 +215,11 @@ static void test_cancel(void)
 {
 	struct ffs_usb_env env;
 	struct host h;
-	struct blocked_read br = { .ret = 1 };
+	struct blocked_read br = {.ret = 1};
 	pthread_t thread;
 	long long start;
 	uint8_t buf[8];
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 
 	env_init(&env, true, true);
 	br.t = new_transport(&env, &h);
@@ -288,7 +288,7 @@ static void free_block(struct rig *r, struct iio_block *block)
 static void send_and_check(struct rig *r, struct iio_block *block, size_t len, unsigned int seed,
 			   unsigned int data_transfers)
 {
-	uint8_t hdr[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
+	uint8_t hdr[8] = {0, 1, 0, 0, 0, 0, 0, 0};
 	uint8_t *got = malloc(len + 1);
 	size_t off = 0;
 	unsigned int n = 0;
@@ -332,7 +332,7 @@ static void test_rx_zero_copy(void)
 
 	free_block(&r, a);
 	CHECK_INT(ffk.detach_calls, 1);
-	CHECK_STR(read_stats(), "");  /* the buffer still has a block */
+	CHECK_STR(read_stats(), ""); /* the buffer still has a block */
 	free_block(&r, b);
 	CHECK_INT(ffk.detach_calls, 2);
 	stats = read_stats();
@@ -343,8 +343,8 @@ static void test_rx_zero_copy(void)
 }
 
 /* A fallback decided at CREATE_BLOCK: copies with identical bytes, and says why. */
-static void check_attach_fallback(bool dmabuf_opt, bool enabled, bool dmabuf_blocks,
-				  int attach_err, int cpu_err, unsigned int want_attach_calls,
+static void check_attach_fallback(bool dmabuf_opt, bool enabled, bool dmabuf_blocks, int attach_err,
+				  int cpu_err, unsigned int want_attach_calls,
 				  const char *want_reasons)
 {
 	struct rig r;
@@ -362,7 +362,8 @@ static void check_attach_fallback(bool dmabuf_opt, bool enabled, bool dmabuf_blo
 	free_block(&r, block);
 	/* Nothing attached, nothing to detach (and no DMABUF ioctl while disabled). */
 	CHECK_INT(ffk.detach_calls, cpu_err ? 1 : 0);
-	snprintf(want, sizeof(want), "pipe=1 device=fake-adc direction=rx zerocopy_blocks=0 "
+	snprintf(want, sizeof(want),
+		 "pipe=1 device=fake-adc direction=rx zerocopy_blocks=0 "
 		 "zerocopy_bytes=0 copy_blocks=1 copy_bytes=3145728 fallbacks=1 reasons=%s\n",
 		 want_reasons);
 	CHECK_STR(read_stats(), want);
@@ -384,8 +385,8 @@ static void test_transfer_fallbacks(void)
 {
 	struct rig r;
 	struct iio_block *block;
-	int busy[2] = { -EBUSY, -EBUSY }, refused[1] = { -EINVAL }, gone[1] = { -ESHUTDOWN };
-	uint8_t hdr[8] = { 0 };
+	int busy[2] = {-EBUSY, -EBUSY}, refused[1] = {-EINVAL}, gone[1] = {-ESHUTDOWN};
+	uint8_t hdr[8] = {0};
 
 	rig_up(&r, 0, true, true, true);
 	block = new_block(&r, MIB, false);
@@ -432,7 +433,7 @@ static void test_tx(void)
 	struct rig r;
 	struct iio_block *block;
 	uint8_t *data = malloc(MIB);
-	int refused[1] = { -EINVAL };
+	int refused[1] = {-EINVAL};
 
 	CHECK(data);
 	rig_up(&r, 1, true, true, true);
