@@ -30,6 +30,12 @@
 #   USB_READER=binreader   RX cases read with `binreader BLOCK_BYTES BYTES` (a bare libusb
 #                          binary-protocol client checking the counter) instead of
 #                          iio_readdev | pattern check; needs binreader in the initramfs
+#   USB_INFLIGHT=N         binreader: IN transfers of 1 MiB in flight (default 4; 0: one
+#                          synchronous transfer at a time)
+#   USB_BARE=1             then a zero-copy and a copy case of the bare kernel chain
+#                          (tests/vm/bare ffs-stream | usb-reader, same bytes, its own 1 MiB
+#                          blocks: its copy mode cannot have 8 MiB fileio blocks; no libiio):
+#                          the ceiling of this boot
 # Output: "CASE ..." lines (scenario.log and results.txt); exit non-zero on any failure.
 
 pairs=${USB_PAIRS:-2}
@@ -108,6 +114,11 @@ read_checked() {
 	local bytes=$1
 
 	if [ "$reader" = binreader ]; then
+		if [ "${USB_INFLIGHT:-4}" -gt 0 ]; then
+			export BINREADER_INFLIGHT=${USB_INFLIGHT:-4}
+		else
+			unset BINREADER_INFLIGHT
+		fi
 		timeout -s KILL 120 binreader $((bsamples * 8)) "$bytes" > /tmp/chk.out 2> /tmp/rd.err
 		rd_rc=$?
 		chk_rc=$rd_rc
@@ -191,6 +202,23 @@ for mode in $modes; do
 		cat /tmp/rd.err "/tmp/iiod-rx$n.log"
 	fi
 done
+
+# the bare kernel chain, same sizes, same boot
+if [ "${USB_BARE:-0}" = 1 ]; then
+	for mode in zerocopy copy; do
+		vm_ffs_start_server sh -c "exec ffs-stream -m $mode -b $bytes \
+			> /tmp/g.out 2> /tmp/g.err" || { cat /tmp/g.err; exit 1; }
+		usb-reader -b "$bytes" > /tmp/h.out 2> /tmp/h.err
+		hrc=$?
+		wait "$VM_SERVER_PID"
+		grc=$?
+		line="CASE bare mode=$mode $(cat /tmp/g.out) $(cat /tmp/h.out)"
+		echo "$line"
+		vm_result "$line"
+		vm_gadget_unbind
+		[ $hrc = 0 ] && [ $grc = 0 ] || { failed "bare $mode"; cat /tmp/g.err /tmp/h.err; }
+	done
+fi
 
 # ---- 3: TX into the DAC ----------------------------------------------------------------
 if ! skipped tx; then
