@@ -89,7 +89,7 @@ static void put_winusb(struct blob *b)
 	static const char compat_id[8] = "WINUSB";
 
 	put8(b, 0);	   /* interface the OS descriptor applies to */
-	put32(b, 16 + 24); /* dwLength of the Microsoft descriptor */
+	put32(b, 11 + 24); /* dwLength: FunctionFS's 11-byte header + the entry */
 	put16(b, 0x0100);  /* bcdVersion */
 	put16(b, 4);	   /* wIndex: extended compat ID */
 	put8(b, 1);	   /* bCount */
