@@ -80,18 +80,28 @@ static int wait_fd(struct fd_transport *ft, int fd, short events, int timeout_ms
 	}
 }
 
-static ssize_t raw_read(struct fd_transport *ft, void *dst, size_t len, int timeout_ms)
+/*
+ * Reads what is there (at least one byte); exact: the caller wants all len
+ * bytes (a payload), so a socket without time limit may wait for them all.
+ */
+static ssize_t raw_read(struct fd_transport *ft, void *dst, size_t len, int timeout_ms, bool exact)
 {
 	ssize_t ret;
 	int err;
 
 	for (;;) {
-		if (ft->is_socket)
+		if (exact && ft->is_socket && timeout_ms < 0 && !is_cancelled(ft))
+			/* No time limit: one wake-up for the whole payload (cancel shuts it down).
+			 */
+			ret = recv(ft->fd_in, dst, len, MSG_WAITALL);
+		else if (ft->is_socket)
 			ret = recv(ft->fd_in, dst, len, MSG_DONTWAIT);
 		else
 			ret = read(ft->fd_in, dst, len);
 		if (ret > 0)
 			return ret;
+		if (is_cancelled(ft))
+			return -EBADF;
 		if (ret == 0)
 			return -EPIPE;
 		if (errno == EINTR)
@@ -125,7 +135,7 @@ static ssize_t fd_read(struct iiod_transport *t, void *dst, size_t len, int time
 			if (!ft->ahead)
 				return -ENOMEM;
 		}
-		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms);
+		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms, false);
 		if (ret < 0)
 			return ret;
 		ft->ahead_pos = 0;
@@ -140,7 +150,7 @@ static ssize_t fd_read(struct iiod_transport *t, void *dst, size_t len, int time
 		ft->ahead_pos += n;
 		return (ssize_t)n;
 	}
-	return raw_read(ft, dst, len, timeout_ms);
+	return raw_read(ft, dst, len, timeout_ms, len >= SMALL_READ);
 }
 
 static ssize_t fd_writev(struct iiod_transport *t, const struct iovec *iov, unsigned int count,
@@ -231,7 +241,7 @@ static ssize_t socket_read_line(struct fd_transport *ft, char *dst, size_t len, 
 			return (ssize_t)copied;
 
 		ft->ahead_pos = ft->ahead_len = 0;
-		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms);
+		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms, false);
 		if (ret < 0)
 			return ret;
 		ft->ahead_len = (size_t)ret;
@@ -245,7 +255,7 @@ static ssize_t byte_read_line(struct fd_transport *ft, char *dst, size_t len, in
 	ssize_t ret;
 
 	while (copied < len) {
-		ret = raw_read(ft, dst + copied, 1, timeout_ms);
+		ret = raw_read(ft, dst + copied, 1, timeout_ms, false);
 		if (ret < 0)
 			return ret;
 		if (dst[copied++] == '\n')
@@ -275,6 +285,9 @@ static void fd_cancel(struct iiod_transport *t)
 	if (write(ft->cancel_fd, &one, sizeof(one)) < 0) {
 		/* Only fails when the counter would overflow: it is already set. */
 	}
+	/* Also async-signal-safe: ends a recv() blocked without poll(), silently for the peer. */
+	if (ft->is_socket)
+		shutdown(ft->fd_in, SHUT_RD);
 }
 
 static void fd_destroy(struct iiod_transport *t)
@@ -312,7 +325,12 @@ struct iiod_transport *iiod_fd_transport_new(int fd_in, int fd_out, bool is_sock
 		free(ft);
 		return iio_ptr(err);
 	}
-	if (!is_socket) {
+	if (is_socket) {
+		/* Blocking: MSG_DONTWAIT makes each call non-blocking but MSG_WAITALL reads. */
+		flags = fcntl(fd_in, F_GETFL);
+		if (flags >= 0 && (flags & O_NONBLOCK))
+			fcntl(fd_in, F_SETFL, flags & ~O_NONBLOCK);
+	} else {
 		/* Plain fds: non-blocking, so that poll() alone decides when to wait. */
 		flags = fcntl(fd_in, F_GETFL);
 		if (flags >= 0)
