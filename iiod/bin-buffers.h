@@ -17,8 +17,9 @@
 
 #include "server.h"
 
-/* Live blocks a buffer may have at once. */
+/* Live blocks a buffer may have at once, and their total size. */
 #define MAX_LIVE_BLOCKS 256
+#define MAX_LIVE_BYTES (1ull << 30)
 
 enum block_state {
 	BLK_IDLE,	/* with the server */
@@ -65,6 +66,7 @@ struct bin_buffer {
 	pthread_cond_t cond;  /* FIFO work, busy flags going down */
 	struct bin_block *blocks;
 	unsigned int nb_blocks;
+	uint64_t live_bytes; /* sum of the blocks' sizes */
 	struct block_fifo to_enqueue, to_dequeue;
 	bool stopping;
 	pthread_t enqueuer, dequeuer;

@@ -69,6 +69,7 @@ static void unlink_block(struct bin_buffer *b, struct bin_block *blk)
 		if (*link == blk) {
 			*link = blk->next;
 			b->nb_blocks--;
+			b->live_bytes -= blk->size;
 			return;
 		}
 	}
@@ -251,8 +252,8 @@ int iiod_bin_create_block(struct iiod_session *s, const struct iiod_header *hdr)
 		ret = -EINVAL;
 	else if (find_block(b, index))
 		ret = -EEXIST;
-	else if (b->nb_blocks >= MAX_LIVE_BLOCKS)
-		ret = -ENOSPC;
+	else if (b->nb_blocks >= MAX_LIVE_BLOCKS || b->live_bytes + size > MAX_LIVE_BYTES)
+		ret = -ENOSPC; /* one client must not take all the memory */
 	if (ret)
 		goto out_unlock;
 
@@ -279,6 +280,7 @@ int iiod_bin_create_block(struct iiod_session *s, const struct iiod_header *hdr)
 	blk->next = b->blocks;
 	b->blocks = blk;
 	b->nb_blocks++;
+	b->live_bytes += blk->size;
 	b->had_blocks = true;
 out_unlock:
 	pthread_mutex_unlock(&b->lock);

@@ -438,6 +438,23 @@ def binary_blocks():
 
 
 @case
+def binary_block_count_limit():
+    s = connect()
+    binary(s)
+    assert request(s, "OPEN_BUFFER", dev=RX_DEV, payload=struct.pack("<I", 3), data=True)[1] == 4
+    for i in range(256):
+        s.sendall(header("CREATE_BLOCK", dev=RX_DEV, code=i << 16, cid=i + 1) +
+                  struct.pack("<Q", 64))
+    for i in range(256):
+        assert response(s)[1] == 0
+    # One more: refused (a client must not take all the server's memory).
+    assert request(s, "CREATE_BLOCK", dev=RX_DEV, code=256 << 16, cid=300,
+                   payload=struct.pack("<Q", 64))[1] == -28
+    assert request(s, "CLOSE_BUFFER", dev=RX_DEV)[1] == 0
+    s.close()
+
+
+@case
 def binary_truncated_and_garbage():
     rnd = random.Random(99)
     for i in range(30):
