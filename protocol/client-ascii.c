@@ -72,6 +72,8 @@ int iiod_client_ascii_command(struct iiod_client *client, const char *cmd, const
 		ret = iiod_read_int_line(client->t, reply, client->timeout_ms);
 	if (ret)
 		ret = ascii_fail(client, ret);
+	else if (*reply < 0)
+		*reply = iiod_errno(*reply);
 out:
 	ascii_end(client);
 	return ret;
@@ -123,7 +125,7 @@ ssize_t iiod_client_ascii_read_value(struct iiod_client *client, const char *cmd
 	if (ret)
 		goto fail;
 	if (value < 0) {
-		ret = (int)value;
+		ret = iiod_errno(value);
 		goto out;
 	}
 	if ((unsigned long)value > IIOD_MAX_DISCARD) {
@@ -170,7 +172,7 @@ int iiod_client_ascii_print(struct iiod_client *client, char **blob, size_t *len
 	}
 	if (value <= 0) {
 		ascii_end(client);
-		return value ? (int)value : -EIO;
+		return value ? iiod_errno(value) : -EIO;
 	}
 	if ((unsigned long)value > IIO_XML_MAX_SIZE) {
 		prm_err(&client->params, "Context description of %ld bytes is too large\n", value);
@@ -222,7 +224,7 @@ ssize_t iiod_client_ascii_readbuf(struct iiod_client *client, const char *dev_id
 			goto fail;
 		if (value < 0) {
 			ascii_end(client);
-			return received ? (ssize_t)received : value;
+			return received ? (ssize_t)received : iiod_errno(value);
 		}
 		if (value == 0)
 			break;
@@ -277,7 +279,7 @@ ssize_t iiod_client_ascii_writebuf(struct iiod_client *client, const char *dev_i
 	if (value < 0) {
 		/* Refused before any data: nothing was sent, still in step. */
 		ascii_end(client);
-		return value;
+		return iiod_errno(value);
 	}
 	ret = iiod_write_all(client->t, src, len, client->timeout_ms);
 	if (!ret)
@@ -285,7 +287,7 @@ ssize_t iiod_client_ascii_writebuf(struct iiod_client *client, const char *dev_i
 	if (ret)
 		goto fail;
 	ascii_end(client);
-	return value;
+	return value < 0 ? iiod_errno(value) : value;
 fail:
 	ret = ascii_fail(client, ret);
 	ascii_end(client);

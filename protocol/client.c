@@ -354,7 +354,8 @@ int iiod_client_exec(struct iiod_client *client, const struct iiod_request *req,
 	}
 	if (ret == -ETIMEDOUT) /* the data is arriving: it will not take long */
 		(void)wait_answered(io, -1);
-	ret = io->code;
+	/* Default-path codes are lengths or errnos: a wild negative one is an I/O error. */
+	ret = io->code < 0 ? iiod_errno(io->code) : io->code;
 	pthread_mutex_unlock(&client->lock);
 	free(io);
 	return ret;
@@ -384,7 +385,8 @@ static int exec_alloc(struct iiod_client *client, const struct iiod_request *req
 	}
 	if (ret == -ETIMEDOUT)
 		(void)wait_answered(io, -1);
-	ret = io->code;
+	/* Default-path codes are lengths or errnos: a wild negative one is an I/O error. */
+	ret = io->code < 0 ? iiod_errno(io->code) : io->code;
 	pthread_mutex_unlock(&client->lock);
 	if (ret > 0 && io->out) {
 		*out = io->out;

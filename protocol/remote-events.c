@@ -56,7 +56,7 @@ struct iio_event_stream_pdata *iiod_remote_open_ev(const struct iio_device *dev)
 	if (!ret)
 		ret = iiod_io_wait(pdata->io, iiod_client_get_timeout(client), &code);
 	if (!ret)
-		ret = code;
+		ret = code < 0 ? iiod_errno(code) : code;
 	if (ret < 0) {
 		/* Devices without events are common: only other failures are errors. */
 		if (ret == -ENOSYS || ret == -ENOENT || ret == -ENODEV)
@@ -107,7 +107,7 @@ int iiod_remote_read_ev(struct iio_event_stream_pdata *pdata, struct iio_event *
 	if (ret)
 		return ret == -EBUSY || ret == -ETIMEDOUT ? -EAGAIN : ret;
 	if (code < 0)
-		return code;
+		return iiod_errno(code);
 	if (code != sizeof(pdata->raw))
 		return -EIO;
 	out->id = iiod_get_le64(pdata->raw);

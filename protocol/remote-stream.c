@@ -347,7 +347,7 @@ struct iio_block_pdata *iiod_remote_create_block(struct iio_buffer_stream_pdata 
 	if (!ret)
 		ret = iiod_io_wait(block->io, iiod_client_get_timeout(pdata->client), &code);
 	if (!ret)
-		ret = code;
+		ret = code < 0 ? iiod_errno(code) : code;
 	if (ret < 0)
 		goto err_io;
 	*data = block->data;
@@ -440,7 +440,7 @@ int iiod_remote_dequeue_block(struct iio_block_pdata *block, bool nonblock)
 		return 0;
 
 	if (iiod_block_code_is_enqueue_error(code)) {
-		err = iiod_block_code_enqueue_errno(code);
+		err = iiod_errno(iiod_block_code_enqueue_errno(code));
 		dev_perror(pdata->buf->dev, err,
 			   "The server could not enqueue block %u of "
 			   "buffer %u",
@@ -448,7 +448,8 @@ int iiod_remote_dequeue_block(struct iio_block_pdata *block, bool nonblock)
 		/* Not enqueued over there: make sure the core does not wait for it. */
 		return leaves_enqueued(err) ? -EIO : err;
 	}
-	if (leaves_enqueued(code))
+	err = iiod_errno(code);
+	if (leaves_enqueued(err))
 		block->needs_retry = true;
-	return code;
+	return err;
 }

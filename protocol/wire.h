@@ -171,6 +171,15 @@ static inline int iiod_block_code_enqueue_errno(int32_t code)
 	return code >> 16;
 }
 
+/*
+ * A negative code from the peer as an errno: anything an error pointer could
+ * not carry (below -4095) becomes -EIO.
+ */
+static inline int iiod_errno(long code)
+{
+	return code < 0 && code >= -4095 ? (int)code : -EIO;
+}
+
 /* Human name of an opcode, for log lines ("OP#57" for unknown ones is the caller's). */
 iio_hidden const char *iiod_opcode_name(unsigned int op);
 
