@@ -321,7 +321,10 @@ static enum step cmd_timeout(struct iiod_session *s, struct command *cmd)
 	    value < -1)
 		return answered(reply_int(s, -EINVAL));
 	/* 0 means "no limit" in this protocol. Upstream: context-wide, as here. */
-	ret = iio_context_set_timeout(s->srv->ctx, value == 0 ? -1 : (int)value);
+	value = value == 0 ? -1 : value;
+	if (iio_context_get_params(s->srv->ctx)->timeout_ms == value)
+		return answered(reply_int(s, 0)); /* written only when it changes */
+	ret = iio_context_set_timeout(s->srv->ctx, (int)value);
 	return answered(reply_int(s, ret));
 }
 

@@ -63,7 +63,9 @@ struct bin_buffer {
 	bool had_blocks; /* ENABLE needs a block created first */
 
 	pthread_mutex_t lock; /* blocks, FIFOs, states */
-	pthread_cond_t cond;  /* FIFO work, busy flags going down */
+	/* Enqueues, start and stop: the stream's state is not for concurrent changes. */
+	pthread_mutex_t stream_lock;
+	pthread_cond_t cond; /* FIFO work, busy flags going down */
 	struct bin_block *blocks;
 	unsigned int nb_blocks;
 	uint64_t live_bytes; /* sum of the blocks' sizes */

@@ -125,6 +125,11 @@ static int set_timeout(struct iiod_session *s, const struct iiod_header *hdr)
 	/* -1 forever, 0 the backend's default, INT_MIN never wait, else ms. */
 	if (hdr->code < -1 && hdr->code != INT_MIN)
 		return respond(s, -EINVAL);
+	/* Every client sends one: the shared value is only written when it changes. */
+	if (hdr->code > 0 || hdr->code == -1) {
+		if (iio_context_get_params(s->srv->ctx)->timeout_ms == hdr->code)
+			return respond(s, 0);
+	}
 	return respond(s, iio_context_set_timeout(s->srv->ctx, hdr->code));
 }
 
@@ -198,12 +203,17 @@ static int refresh_format(struct iiod_session *s, const struct iiod_header *hdr)
 	chn = iio_device_get_channel(dev, iiod_code_low(hdr->code));
 	if (!chn)
 		return respond(s, -EINVAL);
+	pthread_mutex_lock(&s->srv->format_lock);
 	ret = iio_channel_refresh_format(chn);
 	/* A backend that cannot re-read it still knows the format it has. */
-	if (ret && ret != -ENOSYS)
+	if (!ret || ret == -ENOSYS)
+		ret = iio_data_format_print(iio_channel_get_data_format(chn), text, sizeof(text));
+	else
+		text[0] = '\0';
+	pthread_mutex_unlock(&s->srv->format_lock);
+	if (ret < 0)
 		return respond(s, ret);
-	ret = iio_data_format_print(iio_channel_get_data_format(chn), text, sizeof(text));
-	if (ret < 0 || (size_t)ret >= sizeof(text))
+	if ((size_t)ret >= sizeof(text))
 		return respond(s, -EINVAL);
 	return iiod_session_respond(s, 0, ret, text, (size_t)ret);
 }

@@ -179,7 +179,9 @@ void *iiod_bin_enqueue_worker(void *arg)
 		blk = fifo_pop(&b->to_enqueue);
 		blk->busy = true;
 		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_lock(&b->stream_lock);
 		ret = iio_block_enqueue(blk->block, blk->bytes_used, blk->cyclic);
+		pthread_mutex_unlock(&b->stream_lock);
 		pthread_mutex_lock(&b->lock);
 		after_enqueue(b, blk, ret);
 	}
@@ -418,7 +420,9 @@ int iiod_bin_transfer_block(struct iiod_session *s, const struct iiod_header *hd
 		 */
 		blk->busy = true;
 		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_lock(&b->stream_lock);
 		ret = iio_block_enqueue(blk->block, blk->bytes_used, false);
+		pthread_mutex_unlock(&b->stream_lock);
 		pthread_mutex_lock(&b->lock);
 		after_enqueue(b, blk, ret);
 	} else {

@@ -80,6 +80,7 @@ static void destroy_buffer(struct bin_buffer *b)
 		iiod_session_put(b->owner);
 	pthread_cond_destroy(&b->users_done);
 	pthread_cond_destroy(&b->cond);
+	pthread_mutex_destroy(&b->stream_lock);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -131,11 +132,13 @@ static int start_buffer(struct bin_buffer *b, struct iio_buffer *buf, uint32_t *
 	for (i = 0; i < n; i++)
 		if (words[i / 32] & (1u << (i % 32)))
 			iio_mask_set(mask, i);
+	pthread_mutex_lock(&b->srv->format_lock);
 	b->stream = iio_buffer_open(buf, mask);
 	iio_channels_mask_destroy(mask);
 	if (iio_err(b->stream)) {
 		int ret = iio_err(b->stream);
 
+		pthread_mutex_unlock(&b->srv->format_lock);
 		b->stream = NULL;
 		return ret;
 	}
@@ -148,6 +151,7 @@ static int start_buffer(struct bin_buffer *b, struct iio_buffer *buf, uint32_t *
 			words[i / 32] &= ~(1u << (i % 32));
 	}
 	sample_size = iio_device_get_sample_size(b->dev, eff);
+	pthread_mutex_unlock(&b->srv->format_lock);
 	b->sample_size = sample_size > 0 ? (size_t)sample_size : 1;
 	b->is_output = iio_buffer_is_output(buf);
 
@@ -213,8 +217,12 @@ int iiod_bin_open_buffer(struct iiod_session *s, const struct iiod_header *hdr)
 	b->dev_index = hdr->dev;
 	b->buf_index = iiod_code_low(hdr->code);
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->stream_lock, NULL);
 	pthread_cond_init(&b->cond, NULL);
 	pthread_cond_init(&b->users_done, NULL);
+	/* Owned from the start: other sessions look at it in the table. */
+	iiod_session_get(s);
+	b->owner = s;
 
 	ret = reserve_buffer(srv, b);
 	if (ret) {
@@ -228,8 +236,6 @@ int iiod_bin_open_buffer(struct iiod_session *s, const struct iiod_header *hdr)
 		ret = respond(s, 0, ret);
 		goto out;
 	}
-	iiod_session_get(s);
-	b->owner = s;
 	pthread_mutex_lock(&srv->buffers_lock);
 	b->ready = true;
 	pthread_mutex_unlock(&srv->buffers_lock);
@@ -275,10 +281,12 @@ int iiod_bin_enable_buffer(struct iiod_session *s, const struct iiod_header *hdr
 	b = iiod_bin_get_buffer(s->srv, hdr->dev, iiod_code_low(hdr->code));
 	if (!b)
 		return respond(s, 0, -EBADF);
+	pthread_mutex_lock(&b->stream_lock);
 	if (enable)
 		ret = b->had_blocks ? iio_buffer_stream_start(b->stream) : -EINVAL;
 	else
 		ret = iio_buffer_stream_stop(b->stream);
+	pthread_mutex_unlock(&b->stream_lock);
 	iiod_bin_put_buffer(b);
 	return respond(s, 0, ret);
 }

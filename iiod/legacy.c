@@ -192,10 +192,16 @@ err:
 	return ret;
 }
 
-static int rebuild(struct legacy_device *ld)
+static int rebuild(struct iiod_server *srv, struct legacy_device *ld)
 {
+	int ret;
+
 	teardown(ld);
-	return setup(ld);
+	/* The layout depends on the channels' formats, which REFRESH_FORMAT rewrites. */
+	pthread_mutex_lock(&srv->format_lock);
+	ret = setup(ld);
+	pthread_mutex_unlock(&srv->format_lock);
+	return ret;
 }
 
 static struct legacy_opener **find_opener(struct legacy_device *ld, struct iiod_session *s)
@@ -263,11 +269,11 @@ int iiod_legacy_open(struct iiod_session *s, struct iio_device *dev, size_t nb_s
 	}
 	op->next = ld->openers;
 	ld->openers = op;
-	ret = rebuild(ld);
+	ret = rebuild(s->srv, ld);
 	if (ret) {
 		dev_perror(dev, ret, "iiod: %s: unable to open the device", s->peer);
 		remove_opener(&ld->openers);
-		if (rebuild(ld))
+		if (rebuild(s->srv, ld))
 			dev_err(dev, "iiod: the other clients' stream could not be restored\n");
 	}
 	pthread_mutex_unlock(&ld->lock);
@@ -289,7 +295,7 @@ int iiod_legacy_close(struct iiod_session *s, struct iio_device *dev)
 		return -ENXIO;
 	}
 	remove_opener(link);
-	ret = rebuild(ld);
+	ret = rebuild(s->srv, ld);
 	if (ret)
 		dev_perror(dev, ret, "iiod: unable to re-open the device for its other clients");
 	pthread_mutex_unlock(&ld->lock);
@@ -617,7 +623,7 @@ void iiod_legacy_session_end(struct iiod_session *s)
 		link = find_opener(ld, s);
 		if (link) {
 			remove_opener(link);
-			if (rebuild(ld))
+			if (rebuild(s->srv, ld))
 				dev_err(ld->dev, "iiod: unable to re-open the device for its "
 						 "other clients\n");
 		}

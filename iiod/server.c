@@ -13,6 +13,7 @@ int iiod_server_init(struct iiod_server *srv, struct iio_context *ctx, bool demu
 	srv->ctx = ctx;
 	srv->demux = demux;
 	pthread_mutex_init(&srv->buffers_lock, NULL);
+	pthread_mutex_init(&srv->format_lock, NULL);
 	pthread_mutex_init(&srv->sessions_lock, NULL);
 	pthread_cond_init(&srv->sessions_done, NULL);
 
@@ -58,6 +59,7 @@ void iiod_server_free(struct iiod_server *srv)
 	pthread_cond_destroy(&srv->sessions_done);
 	pthread_mutex_destroy(&srv->sessions_lock);
 	pthread_mutex_destroy(&srv->buffers_lock);
+	pthread_mutex_destroy(&srv->format_lock);
 	iio_context_destroy(srv->ctx);
 	srv->ctx = NULL;
 }

@@ -31,6 +31,12 @@ struct iiod_server {
 	size_t zxml_len;
 	bool demux; /* -D: legacy READBUF sends each client its channels */
 
+	/*
+	 * REFRESH_FORMAT rewrites a channel's format while other sessions open
+	 * streams whose layout depends on it: one at a time.
+	 */
+	pthread_mutex_t format_lock;
+
 	/* Binary-protocol buffers, keyed by (device, buffer index). */
 	pthread_mutex_t buffers_lock;
 	struct bin_buffer *buffers;
