@@ -341,6 +341,7 @@ ssize_t ffs_block_send(struct iiod_transport *t, const void *hdr, size_t hdr_len
 	};
 	struct ffs_ep *ep = &ft->in;
 	int ret, xfer, wret;
+	ssize_t sent;
 
 	if (atomic_load(&ft->cancelled))
 		return -EBADF;
@@ -353,19 +354,24 @@ ssize_t ffs_block_send(struct iiod_transport *t, const void *hdr, size_t hdr_len
 	}
 
 	pthread_mutex_lock(&ep->lock);
+	if (ep->broken) {
+		pthread_mutex_unlock(&ep->lock);
+		return -EBADF;
+	}
 	ep->iov[0] = iov[0];
 	ret = ep->sys->submit(ep, 1);
 	/* The data request queues behind the header: no wait in between. */
 	xfer = ret ? ret : dmabuf_transfer(ft, fb, len);
 	wret = ep->queued ? ep->sys->wait(ep, ft->cancel_fd, -1) : 0;
+	sent = ep->result[0];
 	pthread_mutex_unlock(&ep->lock);
 
-	if (wret || ret || ep->result[0] < 0) {
+	if (wret || ret || sent < 0) {
 		/* The header did not go out: the session is over anyway. */
-		ret = wret ? wret : ret ? ret : (int)ep->result[0];
+		ret = wret ? wret : ret ? ret : (int)sent;
 		return ffs_transport_error(ft, ep, ret);
 	}
-	if ((size_t)ep->result[0] != hdr_len)
+	if ((size_t)sent != hdr_len)
 		return -EIO;
 
 	if (xfer < 0) {

@@ -136,6 +136,7 @@ read_checked() {
 vm_gadget_create || exit 1
 
 # ---- 1 + 2: descriptors, RX zero-copy vs copy ----------------------------------------
+vm_log "usb-iiod: rx"
 bytes=$((mib * 1048576))
 modes=""
 i=0
@@ -221,6 +222,7 @@ if [ "${USB_BARE:-0}" = 1 ]; then
 fi
 
 # ---- 3: TX into the DAC ----------------------------------------------------------------
+vm_log "usb-iiod: tx"
 if ! skipped tx; then
 	txbytes=$((32 * 1048576))
 	start_iiod tx || exit 1
@@ -248,6 +250,7 @@ if ! skipped tx; then
 fi
 
 # ---- 4: a client killed in the middle of a stream --------------------------------------
+vm_log "usb-iiod: killed"
 if ! skipped killed; then
 	start_iiod killed || exit 1
 	iio_readdev -u usb: -b "$bsamples" -s 1000000000 "$adc" > /dev/null 2> /tmp/rdk.err &
@@ -266,6 +269,7 @@ if ! skipped killed; then
 fi
 
 # ---- 4: UDC unbind in the middle of a stream -------------------------------------------
+vm_log "usb-iiod: unbind"
 if ! skipped unbind; then
 	start_iiod unbind || exit 1
 	iiod_pid=$VM_SERVER_PID
@@ -303,18 +307,34 @@ if ! skipped unbind; then
 	echo "CASE restart $(cat /tmp/chk.out) readdev_rc=$rd_rc"
 	vm_result "CASE restart $(cat /tmp/chk.out) readdev_rc=$rd_rc"
 	[ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] || { failed "restart"; cat /tmp/rd.err; }
+	# SIGUSR1 (hotplug): a fresh context, the gadget stays bound, USB serves on
+	vm_log "usb-iiod: sigusr1"
+	dev_before=$(cat "$VM_USB_DEVICE/devnum")
+	kill -USR1 "$VM_SERVER_PID"
+	sleep 2
+	read_checked $((16 * 1048576))
+	dev_after=$(cat "$VM_USB_DEVICE/devnum" 2>/dev/null)
+	line="CASE sigusr1 $(cat /tmp/chk.out) readdev_rc=$rd_rc same_device=$(
+		[ "$dev_before" = "$dev_after" ] && echo yes || echo no)"
+	echo "$line"
+	vm_result "$line"
+	[ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] && [ "$dev_before" = "$dev_after" ] ||
+		{ failed "sigusr1"; cat /tmp/rd.err /tmp/iiod-restart.log; }
 	stop_pid "$VM_SERVER_PID" || failed "restart: iiod exit status $?"
 	grep -i "error" /tmp/iiod-unbind.log /tmp/iiod-restart.log | grep -v "^$" | head -5
 fi
 
 # ---- 5: iiod --usb-gadget ----------------------------------------------------------------
+vm_log "usb-iiod: gadget"
 if ! skipped gadget; then
 	vm_gadget_remove
-	iiod --usb-gadget --usb-product "IIO gadget test" --usb-serial vm-gadget-test --no-dnssd \
+	iiod --usb-gadget --usb-product "IIO gadget test" --usb-serial vm-gadget-test --usb-winusb \
+		--no-dnssd \
 		--usb-stats /tmp/stats-gadget > /tmp/iiod-gadget.log 2>&1 &
 	gpid=$!
 	d=$(vm_wait_usb_device 0456 b671 15)
 	ok=no
+	winusb=$(cat /sys/kernel/config/usb_gadget/iio/os_desc/use 2>/dev/null)
 	if [ -n "$d" ]; then
 		timeout 60 iio_info -u usb: 2>&1 |
 			grep -q "(Analog Devices Inc. IIO gadget test), serial=vm-gadget-test" && ok=yes
@@ -326,14 +346,16 @@ if ! skipped gadget; then
 	[ -e /sys/kernel/config/usb_gadget/iio ] && gone=no
 	grep -q " /dev/iio_ffs " /proc/mounts && gone=no
 	line="CASE gadget enumerated=${d:+yes} iio_info=$ok $(cat /tmp/chk.out)"
-	line="$line iiod_rc=$grc removed=$gone"
+	line="$line iiod_rc=$grc removed=$gone winusb_os_desc=$winusb"
 	echo "$line"
 	vm_result "$line"
 	[ -n "$d" ] && [ $ok = yes ] && [ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] &&
-		[ "$grc" = 0 ] && [ $gone = yes ] || { failed "gadget"; cat /tmp/iiod-gadget.log; }
+		[ "$grc" = 0 ] && [ $gone = yes ] && [ "$winusb" = 1 ] ||
+		{ failed "gadget"; cat /tmp/iiod-gadget.log; }
 fi
 
 # ---- 6: stock libiio 0.24 clients (legacy ASCII protocol) ----------------------------------
+vm_log "usb-iiod: legacy"
 if command -v iio_info024 > /dev/null && command -v iio_readdev024 > /dev/null; then
 	vm_gadget_create || exit 1
 	start_iiod legacy || exit 1
