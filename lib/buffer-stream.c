@@ -230,7 +230,10 @@ int iio_buffer_stream_start(struct iio_buffer_stream *stream)
 			return ret;
 		}
 	}
+	/* Under the lock: enqueues on other threads test it to send output at once. */
+	pthread_mutex_lock(&stream->lock);
 	stream->started = true;
+	pthread_mutex_unlock(&stream->lock);
 	if (stream->is_output)
 		iio_buffer_stream_flush_core(stream);
 	return 0;
@@ -241,7 +244,9 @@ int iio_buffer_stream_stop(struct iio_buffer_stream *stream)
 	const struct iio_backend_ops *ops = stream_ops(stream);
 	int ret;
 
+	pthread_mutex_lock(&stream->lock);
 	stream->started = false;
+	pthread_mutex_unlock(&stream->lock);
 	if (!ops->enable_buffer)
 		return 0;
 	ret = ops->enable_buffer(stream->pdata, block_samples(stream), false, stream->cyclic);

@@ -8,7 +8,7 @@ PACKAGES=(
 	build-essential cmake pkg-config git
 	libxml2-dev libusb-1.0-0-dev libzstd-dev libavahi-client-dev libaio-dev
 	python3 python3-pytest
-	libiio-utils
+	libiio-utils iiod avahi-daemon avahi-utils dbus
 	mono-mcs mono-runtime libnunit-cil-dev nunit-console
 	valgrind
 )
