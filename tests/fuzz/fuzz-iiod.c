@@ -255,7 +255,7 @@ static struct iio_context *sim_context(const struct iio_context_params *params)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/fmcomms2.xml",
-		 dir ? dir : IIO_SOURCE_DIR "/../shared/fixtures/xml");
+		 dir ? dir : IIO_XML_FIXTURES_DIR);
 	xml = read_whole_file(path, &len);
 	ctx = iio_xml_build_context(&sim_backend, params, xml ? xml : builtin_xml,
 				    xml ? len : sizeof(builtin_xml) - 1, &values);

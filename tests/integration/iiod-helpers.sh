@@ -12,7 +12,7 @@ export LD_LIBRARY_PATH="$IIO_BUILD_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 IIOD_BIN="$IIO_BUILD_DIR/iiod/iiod"
 FIXTURES="$IIO_SOURCE_DIR/tests/fixtures"
-XML_FIXTURES=${XML_FIXTURES:-/work/shared/fixtures/xml}
+XML_FIXTURES=${XML_FIXTURES:-${IIO_XML_FIXTURES:-/work/shared/fixtures/xml}}
 [ -d "$XML_FIXTURES" ] || XML_FIXTURES="$IIO_SOURCE_DIR/tests/fixtures/xml"
 
 fail() {

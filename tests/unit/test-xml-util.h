@@ -17,7 +17,7 @@ static inline const char *xml_fixtures_dir(void)
 {
 	const char *dir = getenv("IIO_XML_FIXTURES");
 
-	return dir ? dir : IIO_SOURCE_DIR "/../shared/fixtures/xml";
+	return dir ? dir : IIO_XML_FIXTURES_DIR;
 }
 
 static inline char *xml_read_file(const char *path, size_t *len)
