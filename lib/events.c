@@ -40,9 +40,10 @@ static bool channel_numbers(const struct iio_channel *chn, long *first, long *se
 
 /*
  * Event codes carry no channel direction: input channels are tried first.
- * A differential event names its differential channel (diff = false) or the
- * single-ended channel of its second input (diff = true, upstream's
- * meaning); a plain event never names a differential channel.
+ * A differential event names its differential channel with diff = true, and
+ * the single-ended channel of its first input with diff = false (or the
+ * differential one when the device has no such channel); a plain event
+ * never names a differential channel.
  */
 const struct iio_channel *iio_event_get_channel(const struct iio_event *event,
 						const struct iio_device *dev, bool diff)
@@ -52,7 +53,7 @@ const struct iio_channel *iio_event_get_channel(const struct iio_event *event,
 	bool is_diff = (event->id >> 55) & 1;
 	long chan = (int16_t)(event->id & 0xffff);
 	long chan2 = (int16_t)((event->id >> 16) & 0xffff);
-	const struct iio_channel *fallback = NULL;
+	const struct iio_channel *pair = NULL;
 	unsigned int pass, i;
 
 	if ((diff && !is_diff) || chan < 0 || (is_diff && chan2 < 0))
@@ -68,20 +69,19 @@ const struct iio_channel *iio_event_get_channel(const struct iio_event *event,
 			    (unsigned int)chn->modifier != modifier)
 				continue;
 			chn_diff = channel_numbers(chn, &first, &second);
-			if (diff) {
-				if (!chn_diff && first == chan2)
-					return chn;
-			} else if (is_diff) {
-				if (chn_diff && first == chan && second == chan2)
-					return chn;
-				if (!chn_diff && first == chan && !fallback)
-					fallback = chn;
-			} else if (!chn_diff && first == chan) {
+			if (chn_diff) {
+				if (is_diff && first == chan && second == chan2) {
+					if (diff)
+						return chn;
+					if (!pair)
+						pair = chn;
+				}
+			} else if (!diff && first == chan) {
 				return chn;
 			}
 		}
 	}
-	return fallback;
+	return diff ? NULL : pair;
 }
 
 struct iio_event_stream *iio_device_create_event_stream(const struct iio_device *dev)

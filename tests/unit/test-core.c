@@ -288,8 +288,11 @@ static void test_event_channels(void)
 	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, false, 0, 0);
 	CHECK(iio_event_get_channel(&ev, dev, false) == v0);     /* input first, not out0 */
 	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, true, 0, 1);
-	CHECK(iio_event_get_channel(&ev, dev, false) == d01);
-	CHECK(iio_event_get_channel(&ev, dev, true) == v1);
+	CHECK(iio_event_get_channel(&ev, dev, false) == v0);
+	CHECK(iio_event_get_channel(&ev, dev, true) == d01);
+	ev.id = event_id(IIO_VOLTAGE, IIO_NO_MOD, true, 1, 0);   /* no voltage1-voltage0 */
+	CHECK(iio_event_get_channel(&ev, dev, false) == v1);
+	CHECK(iio_event_get_channel(&ev, dev, true) == NULL);
 	ev.id = event_id(IIO_ACCEL, IIO_MOD_Y, false, 0, 0);
 	CHECK(iio_event_get_channel(&ev, dev, false) == ay);
 	ev.id = event_id(IIO_ACCEL, IIO_MOD_X, false, 0, 0);
