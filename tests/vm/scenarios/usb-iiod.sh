@@ -26,7 +26,7 @@
 #   USB_SAMPLES=N          iio_readdev -b (default 1048576: 8 MiB blocks, 4 channels)
 #   USB_EXPECT_FALLBACK=1  Debian's unpatched dummy_hcd (IIO_VM_STOCK_DUMMY_HCD=1): zero-copy
 #                          must be refused at FUNCTIONFS_DMABUF_ATTACH and every block copied
-#   USB_SKIP=LIST          cases to skip, among: tx killed unbind gadget
+#   USB_SKIP=LIST          cases to skip (comma-separated), among: tx killed unbind gadget
 #   USB_READER=binreader   RX cases read with `binreader BLOCK_BYTES BYTES` (a bare libusb
 #                          binary-protocol client checking the counter) instead of
 #                          iio_readdev | pattern check; needs binreader in the initramfs
@@ -42,7 +42,7 @@ pairs=${USB_PAIRS:-2}
 mib=${USB_MIB:-128}
 bsamples=${USB_SAMPLES:-1048576}
 expect_fallback=${USB_EXPECT_FALLBACK:-0}
-skip=" ${USB_SKIP:-} "
+skip=" $(echo "${USB_SKIP:-}" | tr ',' ' ') "
 reader=${USB_READER:-readdev}
 adc=cf-ad9361-lpc
 dac=cf-ad9361-dds-core-lpc
