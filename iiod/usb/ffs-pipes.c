@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Pipe bookkeeping: one session thread per opened pipe, stopped on request. */
 #include "ffs-pipes.h"
+#include "ffs-io.h"
 #include "ffs-transport.h"
+#include "ffs-uapi.h"
 
 #include <iio/iio-debug.h>
 
@@ -136,6 +138,11 @@ int ffs_pipes_open(struct ffs_pipes *pipes, unsigned int index)
 			  pipes->ffs_dir, 2 * index + 2, strerror(-ret));
 		goto out_unlock;
 	}
+	/*
+	 * What the previous session left in the IN FIFO (a response the host never
+	 * read) must not reach this one. Not every UDC can flush: best effort.
+	 */
+	(void)pipes->env->sys->ioctl(in, FUNCTIONFS_FIFO_FLUSH, NULL);
 	t = ffs_transport_new(pipes->env, index, in, 2 * index + 1, out, 2 * index + 2);
 	ret = iio_err(t);
 	if (ret) {

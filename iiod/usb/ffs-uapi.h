@@ -56,6 +56,9 @@ _Static_assert(sizeof(struct ffs_event) == 12, "FunctionFS events are 12 bytes")
 #define USB_TYPE_MASK 0x60
 #define USB_TYPE_VENDOR 0x40
 
+/* Discards what the controller holds for the endpoint (where the UDC supports it). */
+#define FUNCTIONFS_FIFO_FLUSH _IO('g', 2)
+
 /* FunctionFS DMABUF ioctls (Linux >= 6.9), on data endpoint files. */
 struct ffs_dmabuf_transfer_req {
 	int32_t fd;

@@ -42,6 +42,7 @@ static struct fake_ffs {
 	unsigned int nb_transfer_errs;
 	/* What happened. */
 	unsigned int attach_calls, detach_calls, transfer_calls, dmabuf_ioctls;
+	unsigned int flush_calls, flush_in_calls; /* FUNCTIONFS_FIFO_FLUSH, on IN endpoints */
 	int last_attach_fd, last_detach_fd;
 	uint64_t last_transfer_len;
 } ffk = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -52,6 +53,7 @@ static FFS_TEST_UNUSED void fake_ffs_reset(void)
 	ffk.attach_err = 0;
 	ffk.nb_transfer_errs = 0;
 	ffk.attach_calls = ffk.detach_calls = ffk.transfer_calls = ffk.dmabuf_ioctls = 0;
+	ffk.flush_calls = ffk.flush_in_calls = 0;
 	ffk.last_attach_fd = ffk.last_detach_fd = -1;
 	ffk.last_transfer_len = 0;
 	pthread_mutex_unlock(&ffk.lock);
@@ -225,6 +227,10 @@ static int fake_ioctl(int fd, unsigned long request, void *arg)
 		ffk.transfer_calls++;
 		ffk.last_transfer_len = ((struct ffs_dmabuf_transfer_req *)arg)->length;
 		ret = next_transfer_err();
+		break;
+	case FUNCTIONFS_FIFO_FLUSH:
+		ffk.flush_calls++;
+		ffk.flush_in_calls += fake_sock_is_in(fd);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -80,9 +80,12 @@ static void test_pipes(void)
 	CHECK_INT(ffs_pipes_init(&pipes, NB_PIPES, "/fake/ffs", &env, fake_run_session, server), 0);
 	pipes.open_ep = fake_open_ep;
 
-	/* Pipe 1 = ep3 (IN) + ep4 (OUT). */
+	/* Pipe 1 = ep3 (IN) + ep4 (OUT); the IN FIFO is flushed of a previous session's data. */
+	fake_ffs_reset();
 	CHECK_INT(ffs_pipes_open(&pipes, 1), 0);
 	wait_for(&sessions_started, 1);
+	CHECK_INT(ffk.flush_calls, 1);
+	CHECK_INT(ffk.flush_in_calls, 1);
 	CHECK_STR(last_peer, "usb pipe 1");
 	CHECK_INT(send(host_end[4], "hello", 5, MSG_EOR), 5);
 	for (int i = 0; i < 2000 && strcmp(last_data, "hello"); i++)
