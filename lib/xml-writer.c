@@ -144,7 +144,7 @@ static const char *escape_of(unsigned char c)
  * Writes text as an attribute value. Besides the five markup characters,
  * tab/newline/carriage return become character references so a parser gives
  * them back unchanged (it would turn them into spaces otherwise), and bytes
- * XML 1.0 cannot carry (other control characters, invalid UTF-8) become '?'
+ * XML 1.0 cannot carry (control characters below 0x20, invalid UTF-8) become '?'
  * so the document stays well-formed.
  */
 static void put_escaped(struct xml_writer *w, const char *str)
@@ -156,7 +156,9 @@ static void put_escaped(struct xml_writer *w, const char *str)
 		const char *rep = escape_of(*s);
 		size_t n = 1;
 
-		if (!rep && (*s < 0x20 || *s == 0x7f)) {
+		if (!rep && *s == 0x7f) {
+			rep = "&#127;"; /* DEL is a valid XML character: keep it */
+		} else if (!rep && *s < 0x20) {
 			rep = "?";
 		} else if (!rep) {
 			n = utf8_sequence_len(s);

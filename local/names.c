@@ -175,7 +175,7 @@ size_t local_extended_name_len(const char *const *names, size_t count)
 	const char *first;
 	size_t best = 0, cut, i;
 
-	if (count < 2)
+	if (count < 2 || !names[0][0])
 		return 0;
 	first = names[0];
 	for (cut = 1; first[cut]; cut++) {

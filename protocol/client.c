@@ -95,8 +95,19 @@ static void fail_all(struct iiod_client *client, int err)
  * Returns a transport error (the connection is lost); a problem of this
  * response only (too large, no memory) goes to *io_err, the data dropped.
  */
+/*
+ * Once a response has started, its bytes must keep coming: a server silent
+ * for longer than the client timeout mid-element is gone (the stream cannot
+ * be resynchronised anyway). The wait for a response to start is separate.
+ */
+static int stall_limit_ms(const struct iiod_client *client)
+{
+	return client->timeout_ms > 0 ? client->timeout_ms : -1;
+}
+
 static int receive_data(struct iiod_client *client, struct iiod_io *io, uint32_t len, int *io_err)
 {
+	int stall = stall_limit_ms(client);
 	size_t n;
 	int ret;
 
@@ -107,22 +118,22 @@ static int receive_data(struct iiod_client *client, struct iiod_io *io, uint32_t
 				"accepted\n",
 				len, IIO_XML_MAX_SIZE);
 			*io_err = -EFBIG;
-			return iiod_discard(client->t, len, -1);
+			return iiod_discard(client->t, len, stall);
 		}
 		io->out = malloc(len + 1);
 		if (!io->out) {
 			*io_err = -ENOMEM;
-			return iiod_discard(client->t, len, -1);
+			return iiod_discard(client->t, len, stall);
 		}
 		io->out_len = len;
-		ret = iiod_read_all(client->t, io->out, len, -1);
+		ret = iiod_read_all(client->t, io->out, len, stall);
 		((char *)io->out)[len] = '\0';
 		return ret;
 	}
 	n = len < io->out_len ? len : io->out_len;
-	ret = n ? iiod_read_all(client->t, io->out, n, -1) : 0;
+	ret = n ? iiod_read_all(client->t, io->out, n, stall) : 0;
 	if (!ret && len > n)
-		ret = iiod_discard(client->t, len - n, -1);
+		ret = iiod_discard(client->t, len - n, stall);
 	return ret;
 }
 
@@ -165,7 +176,9 @@ static void *reader_thread(void *arg)
 				ret = -EIO;
 				break;
 			}
-			ret = hdr.code > 0 ? iiod_discard(client->t, (uint32_t)hdr.code, -1) : 0;
+			ret = hdr.code > 0 ?
+				      iiod_discard(client->t, (uint32_t)hdr.code,
+						   stall_limit_ms(client)) : 0;
 			if (ret)
 				break;
 			continue;
