@@ -13,24 +13,27 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-iio_hidden int local_add_hwmon_devices(struct iio_context *ctx);
-
-static int add_iio_devices(struct iio_context *ctx)
+/*
+ * Every entry of class_dir is a device: triggers and iio_sysfs_trigger
+ * included for IIO; for hwmon (local.md §8) every hwmonN, whose channel files
+ * follow the hwmon naming ("temp1_input", "in0_input", "pwm1") and which have
+ * no buffers, events, triggers or debug attributes.
+ */
+static int add_devices_of(struct iio_context *ctx, const char *class_dir, bool hwmon)
 {
 	struct local_dir_list dirs;
 	char path[PATH_MAX];
 	unsigned int i;
 	int ret;
 
-	ret = local_path(path, sizeof(path), ctx->pdata->root, LOCAL_IIO_DEVICES_DIR);
+	ret = local_path(path, sizeof(path), ctx->pdata->root, class_dir);
 	if (ret < 0)
 		return ret;
 	ret = local_list_dir(path, true, &dirs);
 	if (ret < 0)
 		return ret;
-	/* Every entry is a device, triggers and iio_sysfs_trigger included. */
 	for (i = 0; i < dirs.count && !ret; i++)
-		ret = local_add_device(ctx, dirs.names[i], false);
+		ret = local_add_device(ctx, dirs.names[i], hwmon);
 	local_dir_list_free(&dirs);
 	return ret;
 }
@@ -40,11 +43,11 @@ static int add_devices(struct iio_context *ctx)
 	int iio_ret, hwmon_ret = -ENOENT;
 	char path[PATH_MAX];
 
-	iio_ret = add_iio_devices(ctx);
+	iio_ret = add_devices_of(ctx, LOCAL_IIO_DEVICES_DIR, false);
 	if (iio_ret < 0 && iio_ret != -ENOENT)
 		return iio_ret;
 #if LOCAL_WITH_HWMON
-	hwmon_ret = local_add_hwmon_devices(ctx);
+	hwmon_ret = add_devices_of(ctx, LOCAL_HWMON_DIR, true);
 	if (hwmon_ret < 0 && hwmon_ret != -ENOENT)
 		return hwmon_ret;
 #endif
