@@ -13,10 +13,11 @@
 # Exit status non-zero if a stream was not intact, a zero-copy block took the copy path,
 # or anything else failed (kernel warning, client or iiod error).
 #
-# usage: demo.sh [-p PAIRS] [-s MIB] [-B]
+# usage: demo.sh [-p PAIRS] [-s MIB] [-B] [-r DIR]
 #   -p PAIRS  zero-copy/copy pairs (default 5)
 #   -s MIB    MiB per case (default 256)
 #   -B        leave out the bare kernel-chain baseline
+#   -r DIR    where the guest's results go (default: $IIO_VM_CACHE/runs/demo)
 # Environment: IIO_BUILD_DIR (default: <repo>/build), IIO_VM_CACHE (default ~/.cache/iio-vm),
 # JOBS (default: nproc).
 set -euo pipefail
@@ -29,12 +30,14 @@ JOBS=${JOBS:-$(nproc)}
 PAIRS=5
 MIB=256
 BARE=1
-while getopts "p:s:B" opt; do
+RUN=$CACHE/runs/demo
+while getopts "p:s:Br:" opt; do
 	case $opt in
 	p) PAIRS=$OPTARG ;;
 	s) MIB=$OPTARG ;;
 	B) BARE=0 ;;
-	*) sed -n '16,22p' "$0" >&2; exit 2 ;;
+	r) RUN=$OPTARG ;;
+	*) sed -n '16,23p' "$0" >&2; exit 2 ;;
 	esac
 done
 
@@ -52,8 +55,8 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
 	cmake -S "$SRC" -B "$BUILD" -DWERROR=ON > "$BUILD.configure.log" 2>&1 ||
 		{ cat "$BUILD.configure.log" >&2; die "cmake failed (log: $BUILD.configure.log)"; }
 fi
-log "building (make -C $BUILD, incremental)"
-make -C "$BUILD" -j"$JOBS" > "$BUILD.make.log" 2>&1 ||
+log "building $BUILD (incremental)"
+cmake --build "$BUILD" -j"$JOBS" > "$BUILD.make.log" 2>&1 ||
 	{ tail -n 40 "$BUILD.make.log" >&2; die "the build failed (log: $BUILD.make.log)"; }
 for f in iiod/iiod tools/iio_readdev libiio.so.1; do
 	[ -e "$BUILD/$f" ] || die "$BUILD/$f was not built (is the usb backend or iiod disabled?)"
@@ -64,7 +67,6 @@ mkdir -p "$BIN"
 make -s -C "$HERE/bare" O="$BIN" >&2
 
 # ------------------------------------------------------------------ the boot
-RUN=$CACHE/runs/demo
 log "one boot: $PAIRS zero-copy/--no-dmabuf pairs of $MIB MiB over usb:$([ $BARE = 1 ] &&
 	echo ', then one bare kernel-chain pair')"
 vmrc=0
