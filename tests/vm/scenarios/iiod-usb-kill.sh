@@ -55,6 +55,7 @@ wait_stream() {
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	if [ ! -f /tmp/bg.rc ]; then
 		echo "HUNG $secs"
+		# shellcheck disable=SC2046 # every pid pidof prints
 		kill -KILL $(pidof iio_readdev) 2>/dev/null
 		wait "$BG"
 		return
@@ -84,6 +85,7 @@ for d in $(echo "${KILL_POINTS:-0.2,0.4,0.6,0.8,1.0}" | tr , " "); do
 		> /dev/null 2>&1 &
 	p=$!
 	sleep $d
+	# shellcheck disable=SC2046 # every pid pidof prints
 	kill -KILL $(pidof iio_readdev) 2> /dev/null
 	wait "$p"
 	check_stream_ok "CLIENT-KILLED-EARLY-${d}s-NEXT"
