@@ -632,7 +632,12 @@ ssize_t iio_usb_stream_read(struct iio_usb_stream *s, void *dst, size_t len, int
 	}
 
 	pthread_mutex_lock(&s->lock);
-	while (!s->seg_head) {
+	/*
+	 * While a misprediction is being recovered, cancelled transfers may still be
+	 * writing into block memory at the wrong offset: hand nothing out (the reader
+	 * copies into that memory) until they are all back and copied out.
+	 */
+	while (!s->seg_head || s->recovering) {
 		if (s->cancelled) {
 			ret = -EBADF;
 			goto out;
@@ -641,7 +646,9 @@ ssize_t iio_usb_stream_read(struct iio_usb_stream *s, void *dst, size_t len, int
 			ret = s->error;
 			goto out;
 		}
-		if (!s->nb_in_flight) {
+		if (!s->seg_head && !s->nb_in_flight)
+			plan_ahead(s); /* announced blocks first, as planned */
+		if (!s->seg_head && !s->nb_in_flight) {
 			/* Nothing is coming unless we ask: one transfer for this read. */
 			size_t want = s->parsing ? s->max_packet
 						 : round_up(min_size(len, IIO_USB_MAX_TRANSFER),
@@ -650,9 +657,12 @@ ssize_t iio_usb_stream_read(struct iio_usb_stream *s, void *dst, size_t len, int
 			ret = submit(s, s->parsing ? ROLE_HEADER : ROLE_PLAIN, NULL, want, NULL);
 			if (ret)
 				goto out;
+			/* The plan does not know this read: replan once it is back. */
+			if (s->parsing)
+				s->plan_valid = false;
 		}
 		ret = wait_for_bytes(s, dl);
-		if (ret && !s->seg_head)
+		if (ret && (!s->seg_head || s->recovering))
 			goto out;
 		ret = 0;
 	}
