@@ -277,6 +277,29 @@ int iio_usb_device_request(struct iio_usb_device *dev, enum iio_usb_request req,
 
 /* ---- Pipes ------------------------------------------------------------------------ */
 
+/*
+ * A response a previous host process never read can still sit in the
+ * device's IN FIFO (UDCs, dummy_hcd included, complete small IN requests into
+ * it before the host asks). A freshly opened pipe sends nothing before our
+ * first request, so whatever arrives now is stale: read and drop it.
+ */
+static void drain_stale_responses(struct iio_usb_device *dev, unsigned int id)
+{
+	unsigned char buf[4096]; /* a multiple of every wMaxPacketSize */
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		int got = 0;
+		int ret = libusb_bulk_transfer(dev->hdl, dev->eps[id].in, buf, sizeof(buf), &got,
+					       20);
+
+		if (got > 0)
+			prm_dbg(dev->params, "usb: pipe %u: dropped %d stale bytes\n", id, got);
+		if (ret || !got)
+			break;
+	}
+}
+
 int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_usb_pipe **out)
 {
 	struct iio_usb_stream_config cfg = {
@@ -300,6 +323,7 @@ int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_us
 	ret = iio_usb_device_request(dev, IIO_USB_REQ_OPEN_PIPE, (uint16_t)id);
 	if (ret)
 		goto err_free;
+	drain_stale_responses(dev, id);
 	ret = iio_usb_writer_init(&pipe->out, dev->hdl, dev->eps[id].out);
 	if (ret)
 		goto err_free;
