@@ -217,8 +217,8 @@ cmp -s "$tmp/value" "$phy/ensm_mode" || { echo "FAIL: -f did not write the file'
 # -g: the generated C program does the same access; the Python one compiles.
 iio_attr -u local: -g "$tmp/gen.c" -c -o ad9361-phy RX_LO frequency 987654321 > /dev/null
 sanitize=() # a sanitized libiio needs a sanitized program
-ldd "$IIO_BUILD_DIR/libiio.so" | grep -q libasan && sanitize+=(-fsanitize=address)
-ldd "$IIO_BUILD_DIR/libiio.so" | grep -q libubsan && sanitize+=(-fsanitize=undefined)
+ldd "$IIO_BUILD_DIR/libiio.so" | grep libasan > /dev/null && sanitize+=(-fsanitize=address)
+ldd "$IIO_BUILD_DIR/libiio.so" | grep libubsan > /dev/null && sanitize+=(-fsanitize=undefined)
 if ${CC:-cc} -Wall -Wextra -Werror "${sanitize[@]}" -I"$IIO_SOURCE_DIR/include" -o "$tmp/gen" \
 	"$tmp/gen.c" -L"$IIO_BUILD_DIR" -liio 2> "$tmp/err"; then
 	echo 0 > "$phy/out_altvoltage0_RX_LO_frequency"
