@@ -38,10 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "uapi.h"
+#include "common.h"
 
 #define MAX_BUFS 32
-#define POLL_TIMEOUT_MS 20000
 
 static const char *ffs_dir = "/dev/iio_ffs";
 static const char *iio_name;	/* default: ADC for RX modes, DAC for TX modes */
@@ -56,48 +55,7 @@ static unsigned int linger_ms;
 static const char *done_file;
 static bool headers;	/* -H: an 8-byte header write before every block, as iiod does */
 
-static char iio_sysfs[512];
 static char reason[256] = "-";
-
-static void die(const char *what)
-{
-	fprintf(stderr, "ffs-stream: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static void write_all(int fd, const void *buf, size_t len, const char *what)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die(what);
-		}
-		p += n;
-		len -= n;
-	}
-}
 
 /* ------------------------------------------------------------ FunctionFS setup */
 
@@ -241,97 +199,11 @@ static void ffs_wait_enable(int ep0)
 
 /* ------------------------------------------------------------ IIO setup */
 
-static void sysfs_write(const char *attr, const char *val)
-{
-	char path[1024];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", iio_sysfs, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		die(path);
-	if (write(fd, val, strlen(val)) < 0)
-		die(path);
-	close(fd);
-}
-
-static int iio_open(void)
-{
-	char path[600], name[64];
-	struct dirent *de;
-	DIR *d;
-	int fd, i;
-
-	d = opendir("/sys/bus/iio/devices");
-	if (!d)
-		die("/sys/bus/iio/devices");
-	while ((de = readdir(d))) {
-		FILE *f;
-
-		if (strncmp(de->d_name, "iio:device", 10))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/iio/devices/%s/name", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(name, sizeof(name), f)) {
-			name[strcspn(name, "\n")] = 0;
-			if (!strcmp(name, iio_name)) {
-				snprintf(iio_sysfs, sizeof(iio_sysfs),
-					 "/sys/bus/iio/devices/%s", de->d_name);
-				snprintf(path, sizeof(path), "/dev/%s", de->d_name);
-			}
-		}
-		fclose(f);
-		if (iio_sysfs[0])
-			break;
-	}
-	closedir(d);
-	if (!iio_sysfs[0]) {
-		fprintf(stderr, "ffs-stream: no IIO device named %s\n", iio_name);
-		exit(1);
-	}
-
-	sysfs_write("buffer0/enable", "0");
-	for (i = 0; i < 4; i++) {
-		char attr[64];
-
-		snprintf(attr, sizeof(attr), "buffer0/%s_voltage%d_en", tx ? "out" : "in", i);
-		sysfs_write(attr, "1");
-	}
-
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die(path);
-	i = 0;
-	if (ioctl(fd, IIO_BUF_GET_FD, &i) < 0)
-		die("IIO_BUFFER_GET_FD_IOCTL");
-	close(fd);
-	return i;
-}
-
 /* ------------------------------------------------------------ streaming */
 
 struct stats {
 	unsigned long long bytes, blocks, zc_blocks;
 };
-
-static int wait_fd(int fd, short events, const char *what)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	int r;
-
-	do
-		r = poll(&p, 1, POLL_TIMEOUT_MS);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		die(what);
-	if (r == 0) {
-		fprintf(stderr, "ffs-stream: timeout waiting for %s\n", what);
-		exit(1);
-	}
-	return 0;
-}
 
 static size_t this_block(unsigned long long sent)
 {
@@ -406,17 +278,6 @@ fail:
 	return false;
 }
 
-static void iio_enqueue(int buf_fd, int dmabuf, size_t len)
-{
-	struct iio_dmabuf_req r = { .fd = dmabuf, .bytes_used = len };
-
-	while (ioctl(buf_fd, IIO_BUF_DMABUF_ENQUEUE, &r) < 0) {
-		if (errno == EINTR)
-			continue;
-		die("IIO_BUFFER_DMABUF_ENQUEUE");
-	}
-}
-
 /* -H: what iiod sends ahead of each RX block: an 8-byte response header, its own write */
 static void put_header(int ep_in)
 {
@@ -440,7 +301,7 @@ static void stream_zerocopy(int buf_fd, int ep_in, int *dmabufs, struct stats *s
 
 	for (i = 0; i < nbufs && queued < total; i++) {
 		lens[i] = this_block(queued);
-		iio_enqueue(buf_fd, dmabufs[i], lens[i]);
+		iio_enqueue(buf_fd, dmabufs[i], lens[i], 0);
 		queued += lens[i];
 	}
 	sysfs_write("buffer0/enable", "1");
@@ -470,7 +331,7 @@ static void stream_zerocopy(int buf_fd, int ep_in, int *dmabufs, struct stats *s
 			if (queued < total) {
 				wait_fd(dmabufs[r], POLLOUT, "USB fence");
 				lens[r] = this_block(queued);
-				iio_enqueue(buf_fd, dmabufs[r], lens[r]);
+				iio_enqueue(buf_fd, dmabufs[r], lens[r], 0);
 				queued += lens[r];
 			}
 		}
@@ -544,19 +405,6 @@ static void stream_static(int ep_in, struct stats *st)
 	free(buf);
 }
 
-static unsigned long long sysfs_read_ull(const char *attr)
-{
-	char path[1024], val[64] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", iio_sysfs, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || read(fd, val, sizeof(val) - 1) < 0)
-		die(path);
-	close(fd);
-	return strtoull(val, NULL, 0);
-}
-
 static void ffs_transfer(int ep, int dmabuf, size_t len)
 {
 	struct ffs_dmabuf_transfer t = { .fd = dmabuf, .flags = 0, .length = len };
@@ -573,10 +421,10 @@ static void dac_wait_words(unsigned long long words)
 {
 	double t0 = now_s();
 
-	while (sysfs_read_ull("sim_words") < words) {
-		if (now_s() - t0 > POLL_TIMEOUT_MS / 1000.0) {
+	while ((unsigned long long)sysfs_read_ll("sim_words") < words) {
+		if (now_s() - t0 > BARE_POLL_TIMEOUT_MS / 1000.0) {
 			fprintf(stderr, "ffs-stream: DAC consumed %llu of %llu words\n",
-				sysfs_read_ull("sim_words"), words);
+				(unsigned long long)sysfs_read_ll("sim_words"), words);
 			exit(1);
 		}
 		usleep(1000);
@@ -601,7 +449,7 @@ static void stream_zerocopy_tx(int buf_fd, int ep_out, int *dmabufs, struct stat
 
 		/* USB write fence: the OUT transfer has landed */
 		wait_fd(dmabufs[b], POLLIN, "USB OUT fence");
-		iio_enqueue(buf_fd, dmabufs[b], lens[b]);
+		iio_enqueue(buf_fd, dmabufs[b], lens[b], 0);
 		st->bytes += lens[b];
 		st->blocks++;
 		st->zc_blocks++;
@@ -753,7 +601,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "ffs-stream: function enabled\n");
 
 	if (strcmp(mode, "static"))
-		buf_fd = iio_open();
+		buf_fd = iio_open_buffer(iio_name, tx, 4);
 
 	used = mode;
 	if (!strcmp(mode, "zerocopy") && !zc_setup(buf_fd, ep_in, dmabufs))
@@ -781,11 +629,11 @@ int main(int argc, char **argv)
 	       mode, used, st.bytes, wall, cpu, cpu / (st.bytes / 1073741824.0),
 	       st.blocks, st.zc_blocks, reason);
 	if (tx)
-		printf(" dac_words=%llu dac_errors=%llu", sysfs_read_ull("sim_words"),
-		       sysfs_read_ull("sim_pattern_errors"));
+		printf(" dac_words=%llu dac_errors=%llu", (unsigned long long)sysfs_read_ll("sim_words"),
+		       (unsigned long long)sysfs_read_ll("sim_pattern_errors"));
 	printf("\n");
 	fflush(stdout);
-	if (tx && (sysfs_read_ull("sim_pattern_errors") || sysfs_read_ull("sim_words") != total / 2))
+	if (tx && ((unsigned long long)sysfs_read_ll("sim_pattern_errors") || (unsigned long long)sysfs_read_ll("sim_words") != total / 2))
 		ret = 1;
 
 	if (linger_ms)

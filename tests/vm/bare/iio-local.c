@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "uapi.h"
+#include "common.h"
 
 #define MAX_BUFS 32
 
@@ -48,109 +48,11 @@ static size_t block_size = 1 << 20;
 static unsigned int nbufs = 4;
 static unsigned int nchan = 4;
 static unsigned long long total = 256ULL << 20;
-static char sysfs[512];
 
 static bool no_check;
 static uint16_t pattern[2 * 65536];
 static uint16_t expect;
 static unsigned long long errors;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "iio-local: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static void attr_write(const char *attr, const char *val)
-{
-	char path[1024];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", sysfs, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, val, strlen(val)) < 0)
-		die(path);
-	close(fd);
-}
-
-static long long attr_read(const char *attr)
-{
-	char path[1024], val[64] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", sysfs, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || read(fd, val, sizeof(val) - 1) < 0)
-		die(path);
-	close(fd);
-	return strtoll(val, NULL, 0);
-}
-
-/* Find the IIO device by name, enable its first @nchan scan channels, return the buffer fd. */
-static int open_buffer(const char *name, bool out)
-{
-	char path[600], buf[64];
-	struct dirent *de;
-	unsigned int i;
-	DIR *d;
-	int fd, idx = 0;
-
-	d = opendir("/sys/bus/iio/devices");
-	if (!d)
-		die("/sys/bus/iio/devices");
-	while ((de = readdir(d)) && !sysfs[0]) {
-		FILE *f;
-
-		if (strncmp(de->d_name, "iio:device", 10))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/iio/devices/%s/name", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f) && !strncmp(buf, name, strlen(name)) &&
-		    buf[strlen(name)] == '\n')
-			snprintf(sysfs, sizeof(sysfs), "/sys/bus/iio/devices/%s", de->d_name);
-		fclose(f);
-	}
-	if (!sysfs[0]) {
-		fprintf(stderr, "iio-local: no IIO device %s\n", name);
-		exit(1);
-	}
-	snprintf(path, sizeof(path), "/dev/%s", strrchr(sysfs, '/') + 1);
-	closedir(d);
-
-	attr_write("buffer0/enable", "0");
-	for (i = 0; i < 4; i++) {
-		char attr[64];
-
-		snprintf(attr, sizeof(attr), "buffer0/%s_voltage%u_en", out ? "out" : "in", i);
-		attr_write(attr, i < nchan ? "1" : "0");
-	}
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die(path);
-	if (ioctl(fd, IIO_BUF_GET_FD, &idx) < 0)
-		die("IIO_BUFFER_GET_FD_IOCTL");
-	close(fd);
-	return idx;
-}
 
 static void check(const uint8_t *p, size_t len)
 {
@@ -180,14 +82,6 @@ static void check(const uint8_t *p, size_t len)
 	}
 }
 
-static void wait_fd(int fd, short ev)
-{
-	struct pollfd p = { .fd = fd, .events = ev };
-
-	if (poll(&p, 1, 20000) != 1)
-		die("poll (fence)");
-}
-
 static void sync_buf(int fd, uint64_t flags)
 {
 	struct dma_buf_sync_arg s = { .flags = flags };
@@ -204,15 +98,6 @@ static int alloc_dmabuf(int heap)
 	if (ioctl(heap, DMA_HEAP_ALLOC, &req) < 0)
 		die("DMA_HEAP_IOCTL_ALLOC");
 	return req.fd;
-}
-
-static void enqueue(int buf_fd, int dmabuf, size_t len, uint32_t flags)
-{
-	struct iio_dmabuf_req r = { .fd = dmabuf, .flags = flags, .bytes_used = len };
-
-	while (ioctl(buf_fd, IIO_BUF_DMABUF_ENQUEUE, &r) < 0)
-		if (errno != EINTR)
-			die("IIO_BUFFER_DMABUF_ENQUEUE");
 }
 
 static unsigned long long rx_dmabuf(int buf_fd)
@@ -236,23 +121,23 @@ static unsigned long long rx_dmabuf(int buf_fd)
 	}
 	for (i = 0; i < nbufs && queued < total; i++) {
 		lens[i] = total - queued < block_size ? total - queued : block_size;
-		enqueue(buf_fd, fds[i], lens[i], 0);
+		iio_enqueue(buf_fd, fds[i], lens[i], 0);
 		queued += lens[i];
 	}
-	attr_write("buffer0/enable", "1");
+	sysfs_write("buffer0/enable", "1");
 	for (k = 0; done < total; k = (k + 1) % nbufs) {
-		wait_fd(fds[k], POLLIN);
+		wait_fd(fds[k], POLLIN, "IIO fence");
 		sync_buf(fds[k], DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 		check(maps[k], lens[k]);
 		sync_buf(fds[k], DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 		done += lens[k];
 		if (queued < total) {
 			lens[k] = total - queued < block_size ? total - queued : block_size;
-			enqueue(buf_fd, fds[k], lens[k], 0);
+			iio_enqueue(buf_fd, fds[k], lens[k], 0);
 			queued += lens[k];
 		}
 	}
-	attr_write("buffer0/enable", "0");
+	sysfs_write("buffer0/enable", "0");
 	for (i = 0; i < nbufs; i++) {
 		ioctl(buf_fd, IIO_BUF_DMABUF_DETACH, &fds[i]);
 		munmap(maps[i], block_size);
@@ -270,8 +155,8 @@ static unsigned long long rx_fileio(int buf_fd)
 	if (!buf)
 		die("malloc");
 	snprintf(len, sizeof(len), "%zu", 2 * block_size / (2 * nchan));
-	attr_write("buffer0/length", len);
-	attr_write("buffer0/enable", "1");
+	sysfs_write("buffer0/length", len);
+	sysfs_write("buffer0/enable", "1");
 	while (done < total) {
 		size_t want = total - done < block_size ? total - done : block_size;
 		ssize_t n = read(buf_fd, buf, want);
@@ -280,7 +165,7 @@ static unsigned long long rx_fileio(int buf_fd)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
-				wait_fd(buf_fd, POLLIN);
+				wait_fd(buf_fd, POLLIN, "IIO data");
 				continue;
 			}
 			die("read");
@@ -290,7 +175,7 @@ static unsigned long long rx_fileio(int buf_fd)
 		check((uint8_t *)buf, n);
 		done += n;
 	}
-	attr_write("buffer0/enable", "0");
+	sysfs_write("buffer0/enable", "0");
 	free(buf);
 	return done;
 }
@@ -315,13 +200,13 @@ static int tx_cyclic(int buf_fd)
 	sync_buf(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
 	if (ioctl(buf_fd, IIO_BUF_DMABUF_ATTACH, &fd) < 0)
 		die("IIO_BUFFER_DMABUF_ATTACH");
-	enqueue(buf_fd, fd, block_size, IIO_DMABUF_FLAG_CYCLIC);
-	attr_write("buffer0/enable", "1");
+	iio_enqueue(buf_fd, fd, block_size, IIO_DMABUF_FLAG_CYCLIC);
+	sysfs_write("buffer0/enable", "1");
 	usleep(300000);
-	words = attr_read("sim_words");
-	errs = attr_read("sim_pattern_errors");
-	first = attr_read("sim_first_error");
-	attr_write("buffer0/enable", "0");	/* must return although the block repeats */
+	words = sysfs_read_ll("sim_words");
+	errs = sysfs_read_ll("sim_pattern_errors");
+	first = sysfs_read_ll("sim_first_error");
+	sysfs_write("buffer0/enable", "0");	/* must return although the block repeats */
 	if (ioctl(buf_fd, IIO_BUF_DMABUF_DETACH, &fd) < 0)
 		die("IIO_BUFFER_DMABUF_DETACH");
 	munmap(map, block_size);
@@ -360,9 +245,9 @@ int main(int argc, char **argv)
 		pattern[i] = (uint16_t)i;
 
 	if (!strcmp(mode, "cyclic-tx"))
-		return tx_cyclic(open_buffer("cf-ad9361-dds-core-lpc", true));
+		return tx_cyclic(iio_open_buffer("cf-ad9361-dds-core-lpc", true, nchan));
 
-	buf_fd = open_buffer("cf-ad9361-lpc", false);
+	buf_fd = iio_open_buffer("cf-ad9361-lpc", false, nchan);
 	t0 = now_s();
 	c0 = cpu_s();
 	if (!strcmp(mode, "dmabuf"))

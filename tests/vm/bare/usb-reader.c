@@ -27,6 +27,8 @@
 #include <endian.h>
 #include <libusb.h>
 
+#include "common.h"
+
 static uint16_t vid = 0x0456, pid = 0xb671;
 static unsigned int xfer_size = 1 << 20;
 static unsigned int inflight = 4;
@@ -46,23 +48,6 @@ static uint16_t expect;
 static int carry = -1;	/* odd byte left over from the previous transfer */
 static int active;
 static int failed;
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 
 static void check_word(uint16_t w)
 {
