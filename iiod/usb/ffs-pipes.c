@@ -1,8 +1,27 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Pipe bookkeeping: one session thread per opened pipe, stopped on request. */
+/*
+ * Pipe bookkeeping: one session thread per opened pipe, stopped on request.
+ *
+ * A host process that dies (killed, crashed) sends nothing: its sessions run
+ * on until the next host's RESET_PIPES or OPEN_PIPE ends them. What it may
+ * have left behind, and where it goes when OPEN_PIPE reopens the pipe:
+ * - IN: responses or block data iiod queued that nobody read. Ending the
+ *   session cancels its AIO transfers; destroying its blocks detaches their
+ *   DMABUFs, which dequeues their transfers; closing the endpoint files
+ *   does both for anything left. Bytes the UDC already completed into its
+ *   FIFO are flushed where the UDC can (FUNCTIONFS_FIFO_FLUSH); the host
+ *   reads out what a UDC without a flush keeps (the usb: backend does).
+ * - OUT: a command received in part (a header whose payload never came, an
+ *   ASCII line's leftovers). They live in the old session's transport, which
+ *   goes with it; a packet the UDC holds in its FIFO is flushed too.
+ * All of it happens before OPEN_PIPE is acknowledged, so the new host's
+ * first request meets a clean pipe. The old endpoint files must be closed
+ * before the new ones are used: FunctionFS detaches every DMABUF of an
+ * endpoint when any file of it is released, the new session's too.
+ */
 #include "ffs-pipes.h"
 #include "ffs-io.h"
-#include "ffs-transport.h"
+#include "ffs-transport-priv.h"
 #include "ffs-uapi.h"
 
 #include <iio/iio-debug.h>
@@ -13,7 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* How long OPEN_PIPE waits for others to let go of an ended session's transport. */
+#define RELEASE_WAIT_MS 500
 
 #define pipes_log(pipes, level, ...)                                                               \
 	do {                                                                                       \
@@ -80,11 +103,33 @@ static void cancel_locked(struct ffs_pipe *p)
 		iiod_transport_cancel(p->t);
 }
 
-/* Cancels the pipe's session and waits for it. Lock held; dropped meanwhile. */
+/*
+ * Waits until the pipe table holds the last reference to t (blocks of another
+ * session's buffer may still hold the session). False if they still do.
+ */
+static bool wait_released(struct iiod_transport *t)
+{
+	struct timespec nap = {.tv_nsec = 1000000};
+	unsigned int i;
+
+	for (i = 0; i < RELEASE_WAIT_MS; i++) {
+		if (atomic_load(&to_ffs(t)->refs) == 1)
+			return true;
+		nanosleep(&nap, NULL);
+	}
+	return atomic_load(&to_ffs(t)->refs) == 1;
+}
+
+/*
+ * Cancels the pipe's session, waits for it and, within limits, for its
+ * transport to be released: then its endpoint files are closed and nothing
+ * it queued is left on the endpoints. Lock held; dropped meanwhile.
+ */
 static void stop_locked(struct ffs_pipes *pipes, struct ffs_pipe *p)
 {
 	struct iiod_transport *t;
 	pthread_t thread;
+	bool released;
 
 	if (!p->thread_running) {
 		/* A session that failed to start left nothing; one being joined elsewhere is
@@ -97,11 +142,23 @@ static void stop_locked(struct ffs_pipes *pipes, struct ffs_pipe *p)
 	p->thread_running = false;
 	pthread_mutex_unlock(&pipes->lock);
 	pthread_join(thread, NULL);
+	released = wait_released(t);
 	pthread_mutex_lock(&pipes->lock);
+	if (!released)
+		pipes_log(pipes, warn,
+			  "iiod: usb: pipe %u: its ended session is still referenced: its "
+			  "endpoint files stay open\n",
+			  p->index);
 	/* Kept until now: a concurrent CLOSE_PIPE may still cancel through it. */
 	if (p->t == t)
 		p->t = NULL;
-	iiod_transport_destroy(t); /* our reference */
+	iiod_transport_destroy(t); /* our reference, normally the last: the files close */
+}
+
+/* FUNCTIONFS_FIFO_FLUSH: best effort, not every UDC has a FIFO to flush. */
+static void flush_fifo(struct ffs_pipes *pipes, int fd)
+{
+	(void)pipes->env->sys->ioctl(fd, FUNCTIONFS_FIFO_FLUSH, NULL);
 }
 
 int ffs_pipes_open(struct ffs_pipes *pipes, unsigned int index)
@@ -115,6 +172,9 @@ int ffs_pipes_open(struct ffs_pipes *pipes, unsigned int index)
 	p = &pipes->pipes[index];
 
 	pthread_mutex_lock(&pipes->lock);
+	if (p->thread_running)
+		pipes_log(pipes, dbg, "iiod: usb: pipe %u: opened again: ending its session\n",
+			  index);
 	/* One OPEN_PIPE at a time per pipe: a second one waits for the first. */
 	stop_locked(pipes, p);
 	if (pipes->stopped) {
@@ -139,10 +199,11 @@ int ffs_pipes_open(struct ffs_pipes *pipes, unsigned int index)
 		goto out_unlock;
 	}
 	/*
-	 * What the previous session left in the IN FIFO (a response the host never
-	 * read) must not reach this one. Not every UDC can flush: best effort.
+	 * What the UDC holds for the previous session, a response the host never
+	 * read (IN) or part of a command (OUT), must not reach this one.
 	 */
-	(void)pipes->env->sys->ioctl(in, FUNCTIONFS_FIFO_FLUSH, NULL);
+	flush_fifo(pipes, in);
+	flush_fifo(pipes, out);
 	t = ffs_transport_new(pipes->env, index, in, 2 * index + 1, out, 2 * index + 2);
 	ret = iio_err(t);
 	if (ret) {

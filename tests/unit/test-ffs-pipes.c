@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * iiod's USB pipe bookkeeping (usb.md §2): OPEN_PIPE starts a session on
- * ep(2p+1)/ep(2p+2) and first waits for the pipe's previous one; CLOSE_PIPE
- * and RESET_PIPES stop sessions without waiting; bad pipe ids and endpoint
- * files that do not open are refused and the service keeps going. Also the
- * USB command-line options.
+ * ep(2p+1)/ep(2p+2) and first ends the pipe's previous one, closing its
+ * endpoint files (nothing it queued or read in part reaches the new one) and
+ * flushing both FIFOs; CLOSE_PIPE and RESET_PIPES stop sessions without
+ * waiting; bad pipe ids and endpoint files that do not open are refused and
+ * the service keeps going. Also the USB command-line options.
  */
 #include "test-ffs-fake.h"
 
@@ -21,6 +22,15 @@
 
 static int host_end[2 * NB_PIPES + 1]; /* by endpoint number */
 static int open_error;
+static bool line_sessions; /* sessions read lines and answer each */
+static atomic_uint linger_ms; /* someone else holds an ended session's transport so long */
+
+static void *let_go_later(void *arg)
+{
+	usleep(atomic_load(&linger_ms) * 1000);
+	iiod_transport_destroy(arg);
+	return NULL;
+}
 static atomic_uint sessions_started, sessions_ended;
 static char last_peer[32];
 static char last_data[16];
@@ -36,6 +46,9 @@ static int fake_open_ep(const char *dir, unsigned int nr, int flags)
 	CHECK(flags & O_NONBLOCK);
 	if (open_error)
 		return open_error;
+	/* The previous session's file of this endpoint is closed by now. */
+	if (host_end[nr] > 0)
+		CHECK(fake_hung_up(host_end[nr]));
 	fake_endpoint(nr % 2, &gadget, &host);
 	if (host_end[nr] > 0)
 		close(host_end[nr]);
@@ -52,9 +65,27 @@ static void fake_run_session(void *data, struct iiod_transport *t, const char *p
 	CHECK_STR(data, "server");
 	snprintf(last_peer, sizeof(last_peer), "%s", peer);
 	atomic_fetch_add(&sessions_started, 1);
-	while ((ret = t->ops->read(t, buf, sizeof(buf) - 1, -1)) > 0) {
+	while (line_sessions && (ret = t->ops->read_line(t, buf, sizeof(buf) - 1, -1)) > 0) {
+		char reply[24];
+		struct iovec iov = {.iov_base = reply};
+
 		buf[ret] = '\0';
 		snprintf(last_data, sizeof(last_data), "%s", buf);
+		iov.iov_len = (size_t)snprintf(reply, sizeof(reply), "ok:%s", buf);
+		if (t->ops->writev(t, &iov, 1, -1) < 0)
+			break;
+	}
+	while (!line_sessions && (ret = t->ops->read(t, buf, sizeof(buf) - 1, -1)) > 0) {
+		buf[ret] = '\0';
+		snprintf(last_data, sizeof(last_data), "%s", buf);
+	}
+	if (linger_ms) {
+		/* Like a block of another session's buffer still holding this session. */
+		pthread_t th;
+
+		ffs_transport_hold(t);
+		CHECK(!pthread_create(&th, NULL, let_go_later, t));
+		pthread_detach(th);
 	}
 	iiod_transport_destroy(t);
 	atomic_fetch_add(&sessions_ended, 1);
@@ -84,7 +115,7 @@ static void test_pipes(void)
 	fake_ffs_reset();
 	CHECK_INT(ffs_pipes_open(&pipes, 1), 0);
 	wait_for(&sessions_started, 1);
-	CHECK_INT(ffk.flush_calls, 1);
+	CHECK_INT(ffk.flush_calls, 2); /* IN and OUT */
 	CHECK_INT(ffk.flush_in_calls, 1);
 	CHECK_STR(last_peer, "usb pipe 1");
 	CHECK_INT(send(host_end[4], "hello", 5, MSG_EOR), 5);
@@ -198,6 +229,73 @@ static void test_dispatch(void)
 			close(host_end[i]);
 }
 
+static void wait_data(const char *what)
+{
+	for (int i = 0; i < 2000 && strcmp(last_data, what); i++)
+		usleep(1000);
+	CHECK_STR(last_data, what);
+}
+
+/*
+ * A host killed in the middle of a conversation: its session holds part of a
+ * command (an ASCII line's leftovers) and a reply it never read. The next
+ * host's OPEN_PIPE ends that session before answering: its first command and
+ * reply are its own.
+ */
+static void test_reopen_after_dead_host(void)
+{
+	struct iio_context_params quiet = {.log_level = LEVEL_ERROR};
+	struct ffs_usb_env env = {.sys = &fake_sysio, .params = &quiet, .dmabuf = true};
+	struct ffs_pipes pipes;
+	char server[] = "server", reply[32];
+	unsigned int started = atomic_load(&sessions_started);
+	unsigned int ended = atomic_load(&sessions_ended);
+	int old_in, old_out;
+	ssize_t n;
+
+	memset(host_end, 0, sizeof(host_end));
+	atomic_init(&env.enabled, true);
+	line_sessions = true;
+	CHECK_INT(ffs_pipes_init(&pipes, NB_PIPES, "/fake/ffs", &env, fake_run_session, server), 0);
+	pipes.open_ep = fake_open_ep;
+
+	fake_ffs_reset();
+	CHECK_INT(ffs_pipes_open(&pipes, 0), 0);
+	wait_for(&sessions_started, started + 1);
+	/* One transfer: a line and the start of the next one; the reply is never read. */
+	CHECK_INT(send(host_end[2], "old\npart", 8, MSG_EOR), 8);
+	wait_data("old\n");
+	old_in = host_end[1];
+	old_out = host_end[2];
+
+	/*
+	 * The next host: OPEN_PIPE(0) with that session still running, its transport
+	 * held for a while after it ended: the old files close before the new ones open
+	 * (fake_open_ep checks).
+	 */
+	linger_ms = 100;
+	CHECK_INT(ffs_pipes_open(&pipes, 0), 0);
+	linger_ms = 0;
+	wait_for(&sessions_ended, ended + 1);
+	wait_for(&sessions_started, started + 2);
+	CHECK(host_end[1] != old_in && host_end[2] != old_out);
+	CHECK_INT(ffk.flush_calls, 4);
+	CHECK_INT(ffk.flush_in_calls, 2);
+	CHECK_INT(send(host_end[2], "new\n", 4, MSG_EOR), 4);
+	wait_data("new\n"); /* not "partnew\n" */
+	n = recv(host_end[1], reply, sizeof(reply) - 1, 0);
+	CHECK(n > 0);
+	reply[n] = '\0';
+	CHECK_STR(reply, "ok:new\n"); /* not the old session's "ok:old\n" */
+
+	ffs_pipes_fini(&pipes);
+	wait_for(&sessions_ended, ended + 2);
+	line_sessions = false;
+	for (unsigned int i = 1; i <= 2 * NB_PIPES; i++)
+		if (host_end[i] > 0)
+			close(host_end[i]);
+}
+
 static void test_options(void)
 {
 	struct iiod_usb_options o;
@@ -257,6 +355,7 @@ int main(void)
 {
 	test_pipes();
 	test_dispatch();
+	test_reopen_after_dead_host();
 	test_options();
 	test_stats_format();
 	printf("test-ffs-pipes: ok\n");
