@@ -7,11 +7,13 @@
  */
 #include "usb.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 struct iio_usb_block_mem {
@@ -278,26 +280,125 @@ int iio_usb_device_request(struct iio_usb_device *dev, enum iio_usb_request req,
 /* ---- Pipes ------------------------------------------------------------------------ */
 
 /*
- * A response a previous host process never read can still sit in the
- * device's IN FIFO (UDCs, dummy_hcd included, complete small IN requests into
- * it before the host asks). A freshly opened pipe sends nothing before our
- * first request, so whatever arrives now is stale: read and drop it.
+ * Stale bytes: what a previous host process left in a pipe's IN direction
+ * (it was killed before reading a response or a block). iiod dequeues what
+ * its old session still had queued before it acknowledges OPEN_PIPE, but
+ * what a UDC already moved into its IN FIFO stays there for whoever reads
+ * next (dummy_hcd completes IN requests of up to 64 bytes that way, and has
+ * no FIFO flush; other controllers prefetch too). A fresh session sends
+ * nothing before our first request, so anything read before that is stale.
+ *
+ * An IN transfer is kept queued while OPEN_PIPE is exchanged: the host
+ * controller polls the endpoint all that time, and a device with bytes in its
+ * FIFO sends them. If nothing came by the acknowledgement, the FIFO was
+ * empty and the pipe is clean at no cost. If something came, more may follow
+ * (the transfer was full or being requeued): then the endpoint is read until
+ * it stays quiet for DRAIN_QUIET_MS, the only timed part. Without the
+ * asynchronous transfer (out of memory), the timed read alone is the net.
  */
-static void drain_stale_responses(struct iio_usb_device *dev, unsigned int id)
+#define DRAIN_BUF_SIZE 16384 /* a multiple of every wMaxPacketSize */
+#define DRAIN_QUIET_MS 20
+#define DRAIN_MAX_ROUNDS 64
+#define DRAIN_CANCEL_WAIT_S 5
+
+struct stale_drain {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct libusb_transfer *xfer;
+	bool stop;    /* no more resubmission */
+	bool done;    /* the transfer is back for good: no callback to come */
+	size_t bytes; /* dropped so far */
+	unsigned char buf[DRAIN_BUF_SIZE];
+};
+
+static void LIBUSB_CALL drain_done(struct libusb_transfer *xfer)
+{
+	struct stale_drain *d = xfer->user_data;
+
+	pthread_mutex_lock(&d->lock);
+	d->bytes += (size_t)xfer->actual_length;
+	if (d->stop || xfer->status != LIBUSB_TRANSFER_COMPLETED || libusb_submit_transfer(xfer))
+		d->done = true;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Queues the drain transfer on pipe id's IN endpoint; NULL if it cannot. */
+static struct stale_drain *drain_start(struct iio_usb_device *dev, unsigned int id)
+{
+	struct stale_drain *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->xfer = libusb_alloc_transfer(0);
+	if (!d->xfer) {
+		free(d);
+		return NULL;
+	}
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->cond, NULL);
+	/* No timeout: it is cancelled once OPEN_PIPE is answered. */
+	libusb_fill_bulk_transfer(d->xfer, dev->hdl, dev->eps[id].in, d->buf, sizeof(d->buf),
+				  drain_done, d, 0);
+	if (libusb_submit_transfer(d->xfer)) {
+		libusb_free_transfer(d->xfer);
+		pthread_cond_destroy(&d->cond);
+		pthread_mutex_destroy(&d->lock);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/*
+ * Takes the drain transfer back; the bytes it dropped, or -ETIMEDOUT if
+ * libusb never gave it back (then d is left allocated: its callback may
+ * still come).
+ */
+static ssize_t drain_stop(struct stale_drain *d)
+{
+	struct timespec until;
+	ssize_t ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += DRAIN_CANCEL_WAIT_S;
+	pthread_mutex_lock(&d->lock);
+	d->stop = true;
+	pthread_mutex_unlock(&d->lock);
+	/* Already back (NOT_FOUND) is fine: it is freed below only. */
+	libusb_cancel_transfer(d->xfer);
+	pthread_mutex_lock(&d->lock);
+	while (!d->done && !ret)
+		if (pthread_cond_timedwait(&d->cond, &d->lock, &until) == ETIMEDOUT)
+			ret = -ETIMEDOUT;
+	pthread_mutex_unlock(&d->lock);
+	if (ret)
+		return ret;
+	ret = (ssize_t)d->bytes;
+	libusb_free_transfer(d->xfer);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+	return ret;
+}
+
+/* Reads and drops until the IN endpoint stays quiet for DRAIN_QUIET_MS; the bytes dropped. */
+static size_t drain_until_quiet(struct iio_usb_device *dev, unsigned int id)
 {
 	unsigned char buf[4096]; /* a multiple of every wMaxPacketSize */
+	size_t total = 0;
 	unsigned int i;
 
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < DRAIN_MAX_ROUNDS; i++) {
 		int got = 0;
 		int ret = libusb_bulk_transfer(dev->hdl, dev->eps[id].in, buf, sizeof(buf), &got,
-					       20);
+					       DRAIN_QUIET_MS);
 
-		if (got > 0)
-			prm_dbg(dev->params, "usb: pipe %u: dropped %d stale bytes\n", id, got);
+		total += (size_t)(got > 0 ? got : 0);
 		if (ret || !got)
 			break;
 	}
+	return total;
 }
 
 int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_usb_pipe **out)
@@ -308,7 +409,9 @@ int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_us
 		.max_packet = dev->eps[id].in_max_packet,
 		.params = dev->params,
 	};
+	struct stale_drain *drain;
 	struct iio_usb_pipe *pipe;
+	ssize_t stale;
 	char name[32];
 	int ret;
 
@@ -320,10 +423,24 @@ int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_us
 	pipe->dev = dev;
 	pipe->id = id;
 
+	drain = drain_start(dev, id);
 	ret = iio_usb_device_request(dev, IIO_USB_REQ_OPEN_PIPE, (uint16_t)id);
+	stale = drain ? drain_stop(drain) : -ENOMEM;
+	if (stale == -ETIMEDOUT) {
+		/* Still queued, it would swallow our first response. */
+		prm_err(dev->params, "usb: pipe %u: libusb did not give a cancelled transfer "
+			"back on %s\n", id, dev->uri);
+		ret = ret ? ret : -EIO;
+	}
 	if (ret)
 		goto err_free;
-	drain_stale_responses(dev, id);
+	if (stale) {
+		/* Something came (or nothing was watching): read on until it is quiet. */
+		stale = (stale > 0 ? stale : 0) + (ssize_t)drain_until_quiet(dev, id);
+		if (stale)
+			prm_dbg(dev->params, "usb: pipe %u: dropped %zd stale bytes a previous "
+				"program left\n", id, stale);
+	}
 	ret = iio_usb_writer_init(&pipe->out, dev->hdl, dev->eps[id].out);
 	if (ret)
 		goto err_free;
