@@ -508,12 +508,12 @@ static unsigned int parse_run_time(const char *arg)
 	unsigned long long val;
 
 	if (!common_parse_ullong(arg, ULLONG_MAX, &val)) {
-		fprintf(stderr, "%s: invalid run time '%s': expected seconds (0..%u)\n",
+		fprintf(stderr, "%s: invalid timeout '%s': expected seconds (0..%u)\n",
 			stress_tool.name, arg, MAX_RUN_TIME_S);
 		exit(EXIT_FAILURE);
 	}
 	if (val > MAX_RUN_TIME_S) {
-		fprintf(stderr, "%s: run time %llu s clamped to %u s\n", stress_tool.name, val,
+		fprintf(stderr, "%s: timeout %llu s clamped to %u s\n", stress_tool.name, val,
 			MAX_RUN_TIME_S);
 		val = MAX_RUN_TIME_S;
 	}

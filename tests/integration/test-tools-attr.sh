@@ -6,21 +6,9 @@
 # local: fixture tree (tests/fixtures/gen-sysfs.py), checked in the files.
 set -euo pipefail
 
-fixtures=${IIO_XML_FIXTURES:-$IIO_SOURCE_DIR/../shared/fixtures/xml}
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# This build's tools, not others found further down PATH (e.g. Debian's 0.x ones).
-for tool in iio_info iio_attr; do
-	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
-		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
-done
-
-if ! compgen -G "$fixtures/*.xml" >/dev/null; then
-	echo "SKIP: no context XML files in $fixtures (set IIO_XML_FIXTURES)"
-	exit 77
-fi
+. "$(dirname "$0")/tools-helpers.sh"
+require_tools iio_info iio_attr
+require_xml_fixtures
 
 cat > "$tmp/check_attr.py" <<'EOF'
 import subprocess
@@ -150,35 +138,22 @@ if errors:
 print("%s: %u iio_attr runs checked" % (xml_path, runs))
 EOF
 
-fail=0
 for xml in "$fixtures"/*.xml; do
 	python3 "$tmp/check_attr.py" "$xml" || fail=1
 done
 
 # Command-line errors: one class exactly, and clear messages.
-expect_failure() {
-	local want=$1; shift
-	if iio_attr "$@" > "$tmp/out" 2> "$tmp/err"; then
-		echo "FAIL: iio_attr $* succeeded"; fail=1
-	elif ! grep -qF -- "$want" "$tmp/err"; then
-		echo "FAIL: iio_attr $*: expected '$want' on stderr, got:"; cat "$tmp/err"; fail=1
-	fi
-}
 xml=$(ls "$fixtures"/*.xml | head -n1)
-expect_failure "must specify one of -d, -c, -C, -B, -D, -E or -e." -u "xml:$xml" dev
-expect_failure "exclusive" -u "xml:$xml" -d -c
-expect_failure "too many arguments" -u "xml:$xml" -C a b
-expect_failure "too many arguments" -u "xml:$xml" -d a b c d
-expect_failure "Unable to create IIO context" -u "xml:$tmp/missing.xml" -d
+expect_failure "must specify one of -d, -c, -C, -B, -D, -E or -e." iio_attr -u "xml:$xml" dev
+expect_failure "exclusive" iio_attr -u "xml:$xml" -d -c
+expect_failure "too many arguments" iio_attr -u "xml:$xml" -C a b
+expect_failure "too many arguments" iio_attr -u "xml:$xml" -d a b c d
+expect_failure "Unable to create IIO context" iio_attr -u "xml:$tmp/missing.xml" -d
 iio_attr > "$tmp/out" || { echo "FAIL: iio_attr without arguments must print its usage"; fail=1; }
 grep -q '^Usage:' "$tmp/out" || { echo "FAIL: no usage text"; fail=1; }
 
 # Writes, through the local backend on a tree generated from an XML.
-if ! iio_info -V | grep -q 'backends:.* local'; then
-	[ $fail = 0 ] || exit 1
-	echo "SKIP: the local backend is not built; the write checks did not run"
-	exit 77
-fi
+have_local_backend || skip "the local backend is not built; the write checks did not run"
 src=$fixtures/fmcomms2.xml
 root=$tmp/root
 python3 "$gen" "$root" "$src"

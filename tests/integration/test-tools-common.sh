@@ -5,26 +5,12 @@
 # iio_reg on the local: fixture.
 set -euo pipefail
 
-fixtures=${IIO_XML_FIXTURES:-$IIO_SOURCE_DIR/../shared/fixtures/xml}
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tools-helpers.sh"
 
 tools="iio_info iio_attr iio_reg iio_genxml iio_rwdev iio_readdev iio_writedev iio_event iio_ping"
-for tool in $tools; do
-	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
-		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
-done
-
-fail=0
-expect_failure() {
-	local want=$1; shift
-	if "$@" < /dev/null > "$tmp/out" 2> "$tmp/err"; then
-		echo "FAIL: '$*' succeeded"; fail=1
-	elif ! grep -qF -- "$want" "$tmp/err"; then
-		echo "FAIL: '$*': expected '$want' on stderr, got:"; cat "$tmp/err"; fail=1
-	fi
-}
+tools+=" iio_stresstest"
+# shellcheck disable=SC2086 # a list of words
+require_tools $tools
 
 lib_tag=$(iio_info -V | sed -n 's/^Libiio version: [0-9]*\.[0-9]* (git tag: \(.*\)) backends:.*/\1/p')
 [ -n "$lib_tag" ] || { echo "FAIL: no 'Libiio version' line in iio_info -V"; fail=1; }
@@ -104,7 +90,7 @@ if [ -f "$xml" ]; then
 	expect_failure "Unable to open the event stream of ad9361-phy" iio_event -u "xml:$xml" ad9361-phy
 	expect_failure "Unable to find device 'nodev'" iio_event -u "xml:$xml" nodev
 fi
-if iio_info -V | grep -q 'backends:.* local' && [ -f "$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs" ]; then
+if have_local_backend && [ -f "$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs" ]; then
 	python3 "$gen" "$tmp/root" "$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs"
 	reg_file=$(grep -l . "$tmp"/root/sys/kernel/debug/iio/*/direct_reg_access | head -n1)
 	dev_id=$(basename "$(dirname "$reg_file")")

@@ -8,20 +8,11 @@
 # the blocking read through iio_event_stream_destroy) is the real program.
 set -euo pipefail
 
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill -9 "$pid" 2> /dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-[ "$(command -v iio_event)" = "$IIO_BUILD_DIR/tools/iio_event" ] ||
-	{ echo "FAIL: iio_event is not built in $IIO_BUILD_DIR/tools"; exit 1; }
-iio_info -V | grep -q 'backends:.* local' || { echo "SKIP: no local backend"; exit 77; }
+. "$(dirname "$0")/tools-helpers.sh"
+require_tools iio_info iio_event
+have_local_backend || skip "no local backend"
 cc=${CC:-cc}
-command -v "$cc" > /dev/null || { echo "SKIP: no C compiler ($cc) for the ioctl shim"; exit 77; }
+command -v "$cc" > /dev/null || skip "no C compiler ($cc) for the ioctl shim"
 
 cat > "$tmp/shim.c" <<'EOF'
 /* IIO_GET_EVENT_FD_IOCTL on a file named <id>: open $IIO_TEST_EVENT_FIFOS/<id>. */
@@ -83,7 +74,6 @@ export LIBIIO_LOCAL_ROOT=$tmp/root IIO_TEST_EVENT_FIFOS=$tmp/fifos
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 shimmed() { LD_PRELOAD=$tmp/shim.so "$@"; }
 
-fail=0
 # Writes events to a device's FIFO: "code timestamp" pairs (code in any base).
 send() {
 	local id=$1; shift
@@ -180,24 +170,16 @@ wait $pid && { echo "FAIL: iio_event survived a truncated record"; fail=1; }
 grep -qx 'Unable to read events from xadc: Input/output error (-5)' "$tmp/xadc.err" ||
 	{ echo "FAIL: truncated record: stderr:"; cat "$tmp/xadc.err"; fail=1; }
 
-# Errors.
-expect_failure() {
-	local want=$1; shift
-	if "$@" < /dev/null > "$tmp/out" 2> "$tmp/err"; then
-		echo "FAIL: '$*' succeeded"; fail=1
-	elif ! grep -qxF -- "$want" "$tmp/err"; then
-		echo "FAIL: '$*': expected '$want' on stderr, got:"; cat "$tmp/err"; fail=1
-	fi
-}
+# Errors (each message must be a whole line of stderr).
 # Without the shim the fixture's /dev node is a plain file: no event interface.
-expect_failure "Unable to open the event stream of adxl345: No such device (-19)" \
+expect_failure -x "Unable to open the event stream of adxl345: No such device (-19)" \
 	iio_event -u local: adxl345
-expect_failure "Unable to open the event stream of hwmon0: No such device (-19)" \
+expect_failure -x "Unable to open the event stream of hwmon0: No such device (-19)" \
 	iio_event -u local: hwmon0
-expect_failure "Unable to open the event stream of trigger0: No such device (-19)" \
+expect_failure -x "Unable to open the event stream of trigger0: No such device (-19)" \
 	shimmed iio_event -u local: trigger0
-expect_failure "Unable to find device 'nodev'" iio_event -u local: nodev
-expect_failure "Incorrect number of arguments." iio_event -u local: xadc ad7124-8
+expect_failure -x "Unable to find device 'nodev'" iio_event -u local: nodev
+expect_failure -x "Incorrect number of arguments." iio_event -u local: xadc ad7124-8
 iio_event > "$tmp/out" && grep -q '^Usage:' "$tmp/out" ||
 	{ echo "FAIL: iio_event alone: no usage"; fail=1; }
 

@@ -6,21 +6,9 @@
 # format carries no trigger assignment, so xml: cannot answer that question).
 set -euo pipefail
 
-fixtures=${IIO_XML_FIXTURES:-$IIO_SOURCE_DIR/../shared/fixtures/xml}
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# This build's tools, not others found further down PATH (e.g. Debian's 0.x ones).
-for tool in iio_info iio_genxml; do
-	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
-		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
-done
-
-if ! compgen -G "$fixtures/*.xml" >/dev/null; then
-	echo "SKIP: no context XML files in $fixtures (set IIO_XML_FIXTURES)"
-	exit 77
-fi
+. "$(dirname "$0")/tools-helpers.sh"
+require_tools iio_info iio_genxml
+require_xml_fixtures
 
 # iio_info output without the lines that name the backend. A read error is
 # embedded in the XML as "ERROR:<errno>", which is what the copy then shows.
@@ -36,7 +24,6 @@ comparable() {
 			-e 's/ options: (ERROR:-[0-9]+)$/ value: \1/'
 }
 
-fail=0
 round_trip() { # $1: name, then the environment/URI of the original context
 	local name=$1 uri=$2
 	if ! iio_genxml -e -u "$uri" > "$tmp/$name.xml" 2> "$tmp/err"; then
@@ -67,11 +54,7 @@ if iio_genxml extra > /dev/null 2> "$tmp/err" || ! grep -q "Incorrect number of 
 fi
 
 # local: -> iio_genxml -> xml:
-if ! iio_info -V | grep -q 'backends:.* local'; then
-	[ $fail = 0 ] || exit 1
-	echo "SKIP: the local backend is not built; only the xml: round trips ran"
-	exit 77
-fi
+have_local_backend || skip "the local backend is not built; only the xml: round trips ran"
 for xml in "$fixtures"/*.xml; do
 	root=$tmp/root-$(basename "$xml" .xml)
 	python3 "$gen" "$root" "$xml"

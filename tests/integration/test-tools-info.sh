@@ -7,21 +7,9 @@
 # same file by tests/fixtures/gen-sysfs.py.
 set -euo pipefail
 
-fixtures=${IIO_XML_FIXTURES:-$IIO_SOURCE_DIR/../shared/fixtures/xml}
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# This build's tools, not others found further down PATH (e.g. Debian's 0.x ones).
-for tool in iio_info; do
-	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
-		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
-done
-
-if ! compgen -G "$fixtures/*.xml" >/dev/null; then
-	echo "SKIP: no context XML files in $fixtures (set IIO_XML_FIXTURES)"
-	exit 77
-fi
+. "$(dirname "$0")/tools-helpers.sh"
+require_tools iio_info
+require_xml_fixtures
 
 # check_info.py XML OUTPUT BACKEND: compares an iio_info output with the XML.
 cat > "$tmp/check_info.py" <<'EOF'
@@ -214,7 +202,6 @@ if errors:
 print("%s (%s): %u devices checked" % (xml_path, backend, len(devices)))
 EOF
 
-fail=0
 for xml in "$fixtures"/*.xml; do
 	out=$tmp/$(basename "$xml").xml.out
 	if ! iio_info -u "xml:$xml" > "$out" 2> "$tmp/err"; then
@@ -246,11 +233,7 @@ if iio_info extra-argument > /dev/null 2> "$tmp/err" || ! grep -q "Incorrect num
 fi
 
 # The same checks through the local backend, on trees generated from the XMLs.
-if ! iio_info -V | grep -q 'backends:.* local'; then
-	[ $fail = 0 ] || exit 1
-	echo "SKIP: the local backend is not built; only the xml: part ran"
-	exit 77
-fi
+have_local_backend || skip "the local backend is not built; only the xml: part ran"
 for xml in "$fixtures"/*.xml; do
 	root=$tmp/root-$(basename "$xml" .xml)
 	python3 "$gen" "$root" "$xml"

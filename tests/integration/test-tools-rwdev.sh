@@ -7,22 +7,11 @@
 # device/channel names fail clearly.
 set -euo pipefail
 
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
+. "$(dirname "$0")/tools-helpers.sh"
 desc=$IIO_SOURCE_DIR/tests/fixtures/ad9361.sysfs
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# This build's tools, not others found further down PATH (e.g. Debian's 0.x ones).
-for tool in iio_info iio_readdev iio_writedev iio_rwdev; do
-	[ "$(command -v $tool)" = "$IIO_BUILD_DIR/tools/$tool" ] ||
-		{ echo "FAIL: $tool is not built in $IIO_BUILD_DIR/tools"; exit 1; }
-done
-
-if ! iio_info -V | grep -q 'backends:.* local'; then
-	echo "SKIP: the local backend is not built"
-	exit 77
-fi
-[ -f "$desc" ] || { echo "SKIP: no fixture description $desc"; exit 77; }
+require_tools iio_info iio_readdev iio_writedev iio_rwdev
+have_local_backend || skip "the local backend is not built"
+[ -f "$desc" ] || skip "no fixture description $desc"
 
 root=$tmp/root
 python3 "$gen" "$root" "$desc"
@@ -39,16 +28,6 @@ tx_node=$(node_of $tx)
 # 4 channels of le:S12/16: 8 bytes a sample. A counter, so any shift shows.
 python3 -c 'import sys; sys.stdout.buffer.write(b"".join(i.to_bytes(4, "little") for i in range(1 << 16)))' > "$tmp/pattern"
 cp "$tmp/pattern" "$rx_node"
-
-fail=0
-expect_failure() {
-	local want=$1; shift
-	if "$@" < /dev/null > "$tmp/out" 2> "$tmp/err"; then
-		echo "FAIL: '$*' succeeded"; fail=1
-	elif ! grep -qF -- "$want" "$tmp/err"; then
-		echo "FAIL: '$*': expected '$want' on stderr, got:"; cat "$tmp/err"; fail=1
-	fi
-}
 
 # Errors found before any streaming.
 expect_failure "device 'nosuchdev' not found" iio_readdev -u local: -s 8 nosuchdev
@@ -77,10 +56,8 @@ grep -qx "Example : iio_writedev -u local: -b 256 -s 1024 $tx voltage0" "$tmp/ou
 # Streaming needs the local backend's buffer I/O.
 if ! iio_readdev -u local: -s 1 $rx > /dev/null 2> "$tmp/err"; then
 	if grep -q "Function not implemented" "$tmp/err"; then
-		[ $fail = 0 ] || exit 1
-		echo "SKIP: the local backend cannot stream samples yet (iio_buffer_open: -ENOSYS);"
-		echo "      the command-line checks passed, the sample checks did not run"
-		exit 77
+		skip "the local backend cannot stream samples yet (iio_buffer_open: -ENOSYS);" \
+			"the command-line checks passed, the sample checks did not run"
 	fi
 	echo "FAIL: iio_readdev -s 1 $rx:"; cat "$tmp/err"; exit 1
 fi
