@@ -11,6 +11,7 @@ PACKAGES=(
 	libiio-utils iiod avahi-daemon avahi-utils dbus
 	mono-mcs mono-runtime libnunit-cil-dev nunit-console
 	valgrind
+	groff-base man-db
 )
 
 missing=()
