@@ -72,17 +72,6 @@ early_tcg_oops() {
 	grep -m1 -E "Modules linked in:" "$1" | tr -d '\r' | grep -q -E "Modules linked in: *$"
 }
 
-# An open kernel bug, intermittent: a USB request completion from dummy_hcd's timer
-# queues work on a FunctionFS workqueue that is already gone (NULL pointer in
-# __queue_work called from dummy_timer), seen about once in 20 boots around iiod's
-# exit with DMABUF transfers in flight. Until it is fixed, such a boot is retried
-# once, loudly, and the console is kept; any other oops fails at once.
-known_ffs_teardown_oops() {
-	grep -q "BUG: kernel NULL pointer dereference" "$1" || return 1
-	grep -q "RIP: 0010:__queue_work" "$1" || return 1
-	grep -q "dummy_timer" "$1"
-}
-
 for attempt in 1 2; do
 	rm -rf "$share"
 	mkdir -p "$share"
@@ -106,13 +95,6 @@ for attempt in 1 2; do
 		cp "$work/console.log" "$work/console-early-oops.log"
 		continue
 	fi
-	if [ "$attempt" = 1 ] && known_ffs_teardown_oops "$work/console.log"; then
-		log "KNOWN KERNEL BUG: NULL pointer in __queue_work from dummy_timer (a USB" \
-			"completion after FunctionFS teardown; see tests/vm/README.md); console" \
-			"kept as console-known-oops.log; booting again"
-		cp "$work/console.log" "$work/console-known-oops.log"
-		continue
-	fi
 	break
 done
 
@@ -121,7 +103,6 @@ mkdir -p "$RESULTS"
 cp -a "$share/." "$RESULTS/"
 cp "$work/console.log" "$RESULTS/console.log"
 [ -f "$work/console-early-oops.log" ] && cp "$work/console-early-oops.log" "$RESULTS/"
-[ -f "$work/console-known-oops.log" ] && cp "$work/console-known-oops.log" "$RESULTS/"
 wall=$(echo "$t1 - $t0" | bc)
 log "guest finished in ${wall}s (qemu rc=$qrc), results in $RESULTS"
 
