@@ -7,9 +7,11 @@
 #      the host side, every byte checked against the counter; zero-copy and --no-dmabuf
 #      alternate (USB_PAIRS pairs); iiod's counters must say which path every block took;
 #   3. TX: the counter through iio_writedev -u usb: into the simulated DAC, zero-copy;
-#   4. a client killed mid-stream: the next client's RESET_PIPES ends its sessions and is
-#      served; UDC unbind mid-stream: the client ends with an error (no hang), iiod logs
-#      it and keeps serving after a rebind, exits cleanly, and a new iiod serves again;
+#   4. a client killed mid-stream: the next client's RESET_PIPES and OPEN_PIPE end its
+#      sessions, nothing it left in a pipe reaches the next client (iiod never logs a
+#      pipe out of step), which is served; UDC unbind mid-stream: the client ends with
+#      an error (no hang), iiod logs it and keeps serving after a rebind, exits cleanly,
+#      and a new iiod serves again;
 #   5. iiod --usb-gadget: one command makes, binds and on exit removes the gadget;
 #   6. if the initramfs has Debian's libiio 0.24 tools as iio_info024 and iio_readdev024
 #      (copies of /usr/bin/iio_info and /usr/bin/iio_readdev of libiio-utils): the legacy
@@ -264,8 +266,11 @@ if ! skipped killed; then
 	line="CASE killed next_client: $(cat /tmp/chk.out) readdev_rc=$rd_rc iiod_rc=$src"
 	echo "$line"
 	vm_result "$line"
+	cp /tmp/iiod-killed.log "$VM_RESULTS/"
 	[ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] && [ "$src" = 0 ] ||
 		{ failed "killed client"; cat /tmp/rd.err /tmp/iiod-killed.log; }
+	! grep -q "more than the element expected" /tmp/iiod-killed.log ||
+		failed "killed client: a pipe went out of step"
 fi
 
 # ---- 4: UDC unbind in the middle of a stream -------------------------------------------
