@@ -11,6 +11,9 @@
 #   term      SIGTERM to iiod (iiod closes its pipes itself)
 #   unbind    the UDC is unbound under the stream, then iiod gets SIGTERM
 #   reader    the client is SIGKILLed first, then iiod gets SIGTERM
+#   next      the client is SIGKILLed, a new client connects to the same iiod at once and
+#             must be served (it drains what the killed one left in dummy_hcd's IN FIFO
+#             while iiod answers it on another endpoint), then iiod gets SIGTERM
 #   gadget    iiod --usb-gadget gets SIGTERM: it closes the endpoints, unbinds the UDC,
 #             removes the configfs function and unmounts FunctionFS (the FunctionFS
 #             instance is freed while the stream was running a moment before)
@@ -20,23 +23,23 @@
 # to. At the end a fresh iiod serves a fully checked stream, no DMABUF is left, and the
 # kernel log has no warning or oops (run-vm.sh checks the log too).
 #
-# It was written for the teardown oops fixed by kernel-patches/0004 (dummy_hcd refilled
-# its IN FIFO copy while another CPU was still giving the previous one back: NULL pointer
-# in __queue_work from dummy_timer), and drives the traffic around it: many small IN
-# requests and every teardown order. It did not reproduce that race on demand, even
-# with host CPU load (tests/vm/README.md has the counts); any oops fails it.
+# It is the regression test of kernel-patches/0004 (dummy_hcd refilled its IN FIFO copy
+# while another CPU was still giving the previous one back: NULL pointer in __queue_work
+# from dummy_timer). Without 0004, the `next` order hits that race within a few dozen
+# cycles under host CPU load (tests/vm/README.md has the counts); any oops fails the run.
 #
 # Needs: iiod, iio_readdev, pattern. Environment:
 #   TEARDOWN_CYCLES  at most this many cycles (default 40)
 #   TEARDOWN_SECS    stop starting new cycles after this many guest seconds (default 300)
 #   TEARDOWN_MIN     fail if fewer cycles than this ran (default 10)
-#   TEARDOWN_ORDERS  the orders to rotate through (default kill9,term,unbind,reader,gadget)
+#   TEARDOWN_ORDERS  the orders to rotate through
+#                    (default kill9,term,unbind,reader,next,gadget)
 #   KILL_LIMIT       seconds a client may take to notice (default 20)
 
 cycles=${TEARDOWN_CYCLES:-40}
 budget=${TEARDOWN_SECS:-300}
 min_cycles=${TEARDOWN_MIN:-10}
-orders=$(echo "${TEARDOWN_ORDERS:-kill9,term,unbind,reader,gadget}" | tr , " ")
+orders=$(echo "${TEARDOWN_ORDERS:-kill9,term,unbind,reader,next,gadget}" | tr , " ")
 limit=${KILL_LIMIT:-20}
 adc=cf-ad9361-lpc
 adc_dir=/sys/bus/iio/devices/$(vm_iio_dev $adc)
@@ -150,18 +153,26 @@ vm_gadget_create || exit 1
 t_start=$(now)
 n=0
 rota=$orders
+# shellcheck disable=SC2086 # split the list into words
+set -- $orders
+norders=$#
 while [ $n -lt "$cycles" ]; do
 	elapsed=$(awk -v a="$t_start" -v b="$(now)" 'BEGIN { printf "%d", b - a }')
 	[ "$elapsed" -lt "$budget" ] || break
 	n=$((n + 1))
-	# rotate the order every cycle, the block size every cycle (period 2, so each order
-	# meets both sizes), the USB path every 5 cycles
+	# rotate the order every cycle, the block size every cycle and once more after
+	# each round of orders (so that each order meets both sizes), the USB path every
+	# 5 cycles
 	# shellcheck disable=SC2086 # split the list into words
 	set -- $rota
 	order=$1
 	shift
 	rota="$* $order"
-	if [ $((n % 2)) = 1 ]; then samples=4; else samples=131072; fi # 32 B or 1 MiB
+	if [ $(((n + (n - 1) / norders) % 2)) = 1 ]; then
+		samples=4 # 32-byte blocks
+	else
+		samples=131072 # 1 MiB
+	fi
 	if [ $(((n - 1) / 5 % 2)) = 0 ]; then
 		mode=zerocopy
 		extra=""
@@ -207,6 +218,7 @@ while [ $n -lt "$cycles" ]; do
 	sleep "$mid"
 
 	irc=-
+	next=""
 	case $order in
 	kill9)
 		kill -KILL "$ipid"
@@ -231,6 +243,23 @@ while [ $n -lt "$cycles" ]; do
 		stop_pid "$ipid"
 		irc=$?
 		;;
+	next)
+		# shellcheck disable=SC2046 # every pid pidof prints
+		kill -KILL $(pidof iio_readdev) 2> /dev/null
+		wait_reader
+		# the next client reads a bounded stream, every byte checked
+		if [ "$samples" -lt 1000 ]; then nx=1024; else nx=$((samples * 4)); fi
+		{
+			timeout -s KILL 60 iio_readdev -u usb: -b "$samples" -s $nx $adc \
+				2> /tmp/nx.err
+			echo $? > /tmp/nx.rc
+		} | pattern check -n $((nx * 8)) > /tmp/nx.chk 2>&1
+		next="next_rc=$(cat /tmp/nx.rc) next_integrity=$(vm_kv integrity < /tmp/nx.chk)"
+		[ "$(cat /tmp/nx.rc)" = 0 ] && grep -q "integrity=ok" /tmp/nx.chk ||
+			failed "cycle $n (next): the next client was not served: $(cat /tmp/nx.err)"
+		stop_pid "$ipid"
+		irc=$?
+		;;
 	gadget)
 		stop_pid "$ipid"
 		irc=$?
@@ -242,7 +271,7 @@ while [ $n -lt "$cycles" ]; do
 	dmabufs=$(dmabuf_count)
 	chk=$(cat /tmp/rd.chk 2> /dev/null)
 	line="CYCLE n=$n order=$order mode=$mode samples=$samples mid=$mid flowed=$flowed"
-	line="$line reader_rc=$RRC reader_s=$RSECS iiod_rc=$irc unplugged=$unplugged dmabufs=$dmabufs $chk"
+	line="$line reader_rc=$RRC reader_s=$RSECS iiod_rc=$irc unplugged=$unplugged dmabufs=$dmabufs $next $chk"
 	echo "$line"
 	vm_result "$line"
 
@@ -251,7 +280,7 @@ while [ $n -lt "$cycles" ]; do
 	echo "$chk" | grep -q "integrity=ok" ||
 		failed "cycle $n ($order): the data before the teardown is not intact"
 	case $order in
-	term | unbind | reader | gadget)
+	term | unbind | reader | next | gadget)
 		[ "$irc" = 0 ] || failed "cycle $n ($order): iiod exited $irc"
 		;;
 	esac
