@@ -107,6 +107,17 @@ static int answer(int ep0, const struct ffs_setup_packet *setup, enum ffs_contro
 	return 0;
 }
 
+/*
+ * The status stage of a request did not complete because the host dropped
+ * the control transfer: a process killed in the middle of it, or a newer
+ * request (FunctionFS: EIDRM; dummy_hcd completes a stale ep0 request with
+ * EOVERFLOW when the next setup packet comes). The request itself was done.
+ */
+static bool host_gave_up(int err)
+{
+	return err == -EIDRM || err == -EOVERFLOW || err == -ECONNRESET || err == -ESHUTDOWN;
+}
+
 int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes, const struct ffs_control_ops *ops,
 		     void *data)
 {
@@ -147,7 +158,13 @@ int ffs_control_loop(int ep0, int stop_fd, unsigned int nb_pipes, const struct f
 			if (events[i].type != FFS_EVENT_SETUP)
 				continue;
 			ret = answer(ep0, &events[i].setup, what);
-			if (ret < 0)
+			if (ret < 0 && host_gave_up(ret))
+				fprintf(stderr,
+					"iiod: usb: %s (pipe %u) done, but the host gave it up "
+					"before its status stage (%s): a host that went away\n",
+					request_name(events[i].setup.bRequest),
+					le16toh(events[i].setup.wValue), strerror(-ret));
+			else if (ret < 0)
 				fprintf(stderr,
 					"iiod: usb: answering request %u on ep0 failed: %s\n",
 					events[i].setup.bRequest, strerror(-ret));
