@@ -170,6 +170,7 @@ void *iiod_bin_enqueue_worker(void *arg)
 	struct bin_block *blk;
 	int ret;
 
+	pthread_setname_np(pthread_self(), "iiod-enqueue");
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		while (!b->stopping && !b->to_enqueue.head)
@@ -195,6 +196,7 @@ void *iiod_bin_dequeue_worker(void *arg)
 	struct bin_block *blk;
 	int ret;
 
+	pthread_setname_np(pthread_self(), "iiod-dequeue");
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		while (!b->stopping && (!b->to_dequeue.head || b->to_dequeue.head->busy))

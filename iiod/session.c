@@ -74,6 +74,8 @@ void iiod_session_run(struct iiod_server *srv, struct iiod_transport *t, const c
 		return;
 	}
 	sess_dbg(s, "session %u started\n", s->id);
+	/* Thread names show up in /proc/PID/task/<tid>/comm: profiles tell the roles apart. */
+	pthread_setname_np(pthread_self(), "iiod-session");
 
 	if (iiod_ascii_run(s) == IIOD_ASCII_BINARY) {
 		s->binary = true;
