@@ -568,6 +568,9 @@ void *iio_usb_block_mem_alloc(struct iio_usb_device *dev, size_t size)
 			dev->uri, len);
 	}
 	pthread_mutex_unlock(&dev->lock);
+	if (iio_usb_stats_wanted())
+		fprintf(stderr, "usb-stats: block of %zu bytes: %s\n", len,
+			rec->dev_mem ? "usbfs device memory" : "malloc (usbfs copies)");
 
 	if (!rec->mem) {
 		if (posix_memalign(&rec->mem, 64, len)) {

@@ -35,6 +35,7 @@
  */
 #include "usb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -151,6 +152,13 @@ unsigned int iio_usb_inflight_from_env(const struct iio_context_params *params)
 		return IIO_USB_DEFAULT_INFLIGHT;
 	}
 	return (unsigned int)value;
+}
+
+bool iio_usb_stats_wanted(void)
+{
+	const char *env = getenv("LIBIIO_USB_STATS");
+
+	return env && *env && strcmp(env, "0");
 }
 
 static size_t round_up(size_t len, size_t to)
@@ -592,6 +600,13 @@ void iio_usb_stream_free(struct iio_usb_stream *s)
 		(unsigned long long)s->stats.bytes_in_place,
 		(unsigned long long)s->stats.bytes_copied, (unsigned long long)s->stats.transfers,
 		s->stats.max_in_flight, (unsigned long long)s->stats.mispredictions);
+	if (iio_usb_stats_wanted())
+		fprintf(stderr, "usb-stats: %s in_place=%llu copied=%llu transfers=%llu "
+			"max_in_flight=%u replans=%llu\n", s->name,
+			(unsigned long long)s->stats.bytes_in_place,
+			(unsigned long long)s->stats.bytes_copied,
+			(unsigned long long)s->stats.transfers, s->stats.max_in_flight,
+			(unsigned long long)s->stats.mispredictions);
 
 	free_segments(s);
 	free_xfers(s);

@@ -178,6 +178,9 @@ iio_hidden void iio_usb_stream_cancel(struct iio_usb_stream *s);
 iio_hidden void iio_usb_stream_get_stats(struct iio_usb_stream *s,
 					 struct iio_usb_stream_stats *stats);
 
+/* $LIBIIO_USB_STATS set (not "0"): per-pipe counters and block memory go to stderr. */
+iio_hidden bool iio_usb_stats_wanted(void);
+
 /* Transfers in flight from $LIBIIO_USB_INFLIGHT (1..IIO_USB_MAX_INFLIGHT), else the default. */
 iio_hidden unsigned int iio_usb_inflight_from_env(const struct iio_context_params *params);
 
