@@ -540,11 +540,20 @@ static void prescan(int argc, char **argv, struct stress_opts *opts)
 		{NULL, 0, NULL, 0},
 	};
 	bool help = false;
+	char **copy;
 	int c;
 
+	/* On a copy: getopt reorders what it walks, which would move the word
+	 * after "-a" or "-S" away from it before common_parse() sees it. */
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	if (!copy) {
+		fprintf(stderr, "%s: out of memory\n", stress_tool.name);
+		exit(EXIT_FAILURE);
+	}
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hVu:a::S::T:b:t:vd:", all_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, copy, "hVu:a::S::T:b:t:vd:", all_options, NULL)) != -1) {
 		if (c == 'h')
 			help = true;
 		else if (c == 'T' && !help)
@@ -552,6 +561,7 @@ static void prescan(int argc, char **argv, struct stress_opts *opts)
 	}
 	opterr = 1;
 	optind = 0;
+	free(copy);
 	if (help)
 		stress_usage(EXIT_SUCCESS);
 }

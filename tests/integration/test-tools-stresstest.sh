@@ -207,6 +207,14 @@ if run_timed duration 1 15 -u local: --duration 1 $rx voltage0 voltage3; then
 		fail=1
 fi
 
+# -a with a backend list: the word after it is the list, not the device; the
+# threads use the URI the scan found.
+if run_timed auto 1 15 -t 2 $rx -T 1 -a local; then
+	python3 "$tmp/check_report.py" "$tmp/auto.out" 2 || fail=1
+	grep -qx 'Using auto-detected IIO context at URI "local:"' "$tmp/auto.err" ||
+		{ echo "FAIL: auto: no 'Using auto-detected' line"; cat "$tmp/auto.err"; fail=1; }
+fi
+
 # One thread, -vvv: one trace line per context, stream and block, as counted.
 if run_timed verbose 1 15 -u local: -T 1 -t 1 -vvv $rx; then
 	python3 "$tmp/check_report.py" "$tmp/verbose.out" 1 \
@@ -252,6 +260,13 @@ if [ -x "$IIOD_BIN" ] && have_feature WITH_NETWORK_BACKEND; then
 	fi
 	if run_signal ip-TERM TERM -u "$uri" -t 6 -b 4096 $rx; then
 		python3 "$tmp/check_report.py" "$tmp/ip-TERM.out" 6 || fail=1
+	fi
+	# No -u: $IIOD_REMOTE names the context, for the threads too (local: would
+	# find no device here: its root is pointed at an empty folder).
+	if LIBIIO_LOCAL_ROOT=$tmp IIOD_REMOTE=$uri run_timed remote 1 15 -T 1 -t 2 $rx; then
+		python3 "$tmp/check_report.py" "$tmp/remote.out" 2 || fail=1
+		[ "$(total_of "$tmp/remote.out" refills)" -gt 0 ] ||
+			{ echo "FAIL: IIOD_REMOTE: no block"; cat "$tmp/remote.out"; fail=1; }
 	fi
 	# The server survived the stress: same samples as the local backend reads.
 	iio_readdev -u "$uri" -b 1000 -s 5000 $rx >"$tmp/after-ip.bin" ||
