@@ -13,11 +13,14 @@
 # Exit status non-zero if a stream was not intact, a zero-copy block took the copy path,
 # or anything else failed (kernel warning, client or iiod error).
 #
-# usage: demo.sh [-p PAIRS] [-s MIB] [-B] [-r DIR]
+# usage: demo.sh [-p PAIRS] [-s MIB] [-B] [-r DIR] [-P] [-e 'VAR=VALUE ...']
 #   -p PAIRS  zero-copy/copy pairs (default 5)
 #   -s MIB    MiB per case (default 256)
 #   -B        leave out the bare kernel-chain baseline
 #   -r DIR    where the guest's results go (default: $IIO_VM_CACHE/runs/demo)
+#   -P        profile: per case, the client's CPU and iiod's per-thread CPU and context
+#             switches (PROF lines; the sampling costs a little guest CPU)
+#   -e VARS   more environment for the guest (e.g. 'LIBIIO_USB_INFLIGHT=8 RX_SAMPLES=131072')
 # Environment: IIO_BUILD_DIR (default: <repo>/build), IIO_VM_CACHE (default ~/.cache/iio-vm),
 # JOBS (default: nproc).
 set -euo pipefail
@@ -31,13 +34,17 @@ PAIRS=5
 MIB=256
 BARE=1
 RUN=$CACHE/runs/demo
-while getopts "p:s:Br:" opt; do
+PROFILE=0
+EXTRA=""
+while getopts "p:s:Br:Pe:" opt; do
 	case $opt in
 	p) PAIRS=$OPTARG ;;
 	s) MIB=$OPTARG ;;
 	B) BARE=0 ;;
 	r) RUN=$OPTARG ;;
-	*) sed -n '16,23p' "$0" >&2; exit 2 ;;
+	P) PROFILE=1 ;;
+	e) EXTRA="$EXTRA $OPTARG" ;;
+	*) sed -n '16,26p' "$0" >&2; exit 2 ;;
 	esac
 done
 
@@ -71,7 +78,7 @@ log "one boot: $PAIRS zero-copy/--no-dmabuf pairs of $MIB MiB over usb:$([ $BARE
 	echo ', then one bare kernel-chain pair')"
 vmrc=0
 "$HERE/run-vm.sh" -s "$HERE/scenarios/iiod-usb-rx.sh" -r "$RUN" -t 1200 \
-	-a "RX_PAIRS=$PAIRS RX_MIB=$MIB RX_BARE=$BARE" \
+	-a "RX_PAIRS=$PAIRS RX_MIB=$MIB RX_BARE=$BARE RX_PROFILE=$PROFILE$EXTRA" \
 	-b "$BUILD/iiod/iiod" -b "$BUILD/tools/iio_readdev" -l "$BUILD/libiio.so.1" \
 	-b "$BIN/pattern" -b "$BIN/ffs-stream" -b "$BIN/usb-reader" || vmrc=$?
 
@@ -99,6 +106,8 @@ grep "^CASE" "$R" | while read -r line; do
 		"$(echo "$line" | kv zc_blocks)/$(echo "$line" | kv copy_blocks)" \
 		"$(echo "$line" | kv integrity)"
 done
+
+grep "^PROF" "$R" || true
 
 zc=$(grep "^CASE.* mode=zerocopy " "$R" || true)
 cp=$(grep "^CASE.* mode=copy " "$R" || true)

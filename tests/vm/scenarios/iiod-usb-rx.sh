@@ -10,7 +10,7 @@
 # ffs-stream and usb-reader.
 #
 # Environment (kernel command line):
-#   RX_PAIRS=N          zero-copy/copy pairs (default 5)
+#   RX_PAIRS=N          zero-copy/copy pairs (default 5); RX_MODES: see below
 #   RX_MIB=N            MiB per case (default 256)
 #   RX_SAMPLES=N        iio_readdev -b: samples per block (default 1048576; 4 channels
 #                       of 16 bits: 8 MiB blocks)
@@ -18,6 +18,13 @@
 #                       libiio, 1 MiB blocks): the baseline of this boot
 #   RX_EXPECT_FALLBACK=1  zero-copy must be refused (Debian's unpatched dummy_hcd): the
 #                       zero-copy iiod must copy every block, say why, and deliver intact data
+#   RX_PROFILE=1        also print, per case, a "PROF" line: the client's CPU seconds
+#                       (iio_readdev, and pattern), and iiod's per-thread CPU seconds and
+#                       times scheduled in during the stream, per thread name (from
+#                       /proc/PID/task/*/schedstat every 0.5 s)
+#   RX_PERF=N           record the whole guest with perf (if the initramfs has it: pass
+#                       -b /usr/bin/perf to run-vm.sh) during case N and print the top symbols
+#   RX_USBFS_MB=N       set usbcore's usbfs_memory_mb (default: the kernel's, 16) first
 # Output: one "CASE ..." line per case (scenario.log and results.txt). Exit non-zero if
 # a stream is not the counter, a client or iiod failed, or a block took the wrong path.
 
@@ -25,35 +32,138 @@ pairs=${RX_PAIRS:-5}
 mib=${RX_MIB:-256}
 bsamples=${RX_SAMPLES:-1048576}
 expect_fallback=${RX_EXPECT_FALLBACK:-0}
+profile=${RX_PROFILE:-0}
 bytes=$((mib * 1048576))
 samples=$((bytes / 8))
 dev=cf-ad9361-lpc
 
+# RX_MODES: the cases of one round, comma-separated (default "zerocopy,copy"), repeated
+# RX_PAIRS times.
+# A mode is zerocopy or copy, optionally prefixed to take binaries from another build
+# copied in with run-vm.sh -f DIR:/opt/base (DIR/bin: iiod and the tools, DIR/lib:
+# libiio.so.1), for before/after pairs in one boot: base-MODE (iiod and client from it),
+# biiod-MODE (its iiod, this client), bclient-MODE (this iiod, its client).
 modes=""
 i=0
 while [ $i -lt "$pairs" ]; do
-	modes="$modes zerocopy copy"
+	modes="$modes $(echo "${RX_MODES:-zerocopy,copy}" | tr , ' ')"
 	i=$((i + 1))
 done
+path0=$PATH
+ld0=${LD_LIBRARY_PATH:-}
+use_build() {
+	if [ "$1" = base ]; then
+		export PATH=/opt/base/bin:$path0 LD_LIBRARY_PATH=/opt/base/lib:$ld0
+	else
+		export PATH=$path0 LD_LIBRARY_PATH=$ld0
+	fi
+}
 
+# Children's user+system seconds from the output of the shell's `times`.
+children_cpu() {
+	sed -n 2p "$1" | tr 'ms' '  ' | awk '{ printf "%.2f", $1 * 60 + $2 + $3 * 60 + $4 }'
+}
+
+# One line per thread of PID: "tid name run_ns slices" from /proc/PID/task/TID/schedstat
+# (time on a CPU in ns, exact, and how many times it was scheduled in: its wakeups).
+# Shell builtins only, short files: the sampler must not load the guest.
+task_snapshot() {
+	for t in /proc/"$1"/task/*; do
+		read -r run wait slices < "$t/schedstat" && read -r name < "$t/comm" || continue
+		echo "${t##*/} $name $run $slices"
+	done 2> /dev/null
+}
+
+# Samples PID's threads every 0.5 s until it exits or /tmp/prof.stop exists, appending
+# to /tmp/prof.all (task_profile takes the last sample of each thread).
+task_sampler() {
+	: > /tmp/prof.all
+	while kill -0 "$1" 2> /dev/null && [ ! -e /tmp/prof.stop ]; do
+		task_snapshot "$1" >> /tmp/prof.all
+		sleep 0.5
+	done
+}
+
+# "name=cpu_s/slices ..." summed per thread name, from the start snapshot $1 to the last
+# sample in $2 of each thread (threads born during the case start from 0).
+task_profile() {
+	awk 'FILENAME == ARGV[1] { c0[$1] = $3; s0[$1] = $4; next }
+		{ nm[$1] = $2; c[$1] = $3; s[$1] = $4 }
+		END { for (t in c) { cn[nm[t]] += c[t] - c0[t]; sn[nm[t]] += s[t] - s0[t] }
+			for (n in cn) printf "%s=%.3f/%d ", n, cn[n] / 1e9, sn[n] }' "$1" "$2"
+}
+
+# perf record of the whole guest while a case runs (the guest's perf, if any).
+perf_start() {
+	perf record -a -F 499 -o /tmp/perf.data > /tmp/perf.log 2>&1 &
+	perf_pid=$!
+	sleep 1
+}
+
+perf_stop() {
+	kill -INT "$perf_pid"
+	wait "$perf_pid"
+	echo "--- perf: case $1, by command"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm 2> /dev/null |
+		grep -v '^#' | grep . | head -12
+	echo "--- perf: case $1, top symbols"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm,dso,sym 2> /dev/null |
+		grep -v '^#' | grep . | head -60
+}
+
+if [ -n "${RX_USBFS_MB:-}" ]; then
+	echo "$RX_USBFS_MB" > /sys/module/usbcore/parameters/usbfs_memory_mb || exit 1
+fi
 vm_gadget_create || exit 1
 fail=0
 n=0
 for mode in $modes; do
 	n=$((n + 1))
+	kind=${mode#*-}
 	extra=""
-	[ "$mode" = copy ] && extra=--no-dmabuf
+	[ "$kind" = copy ] && extra=--no-dmabuf
+	# which build serves (iiod) and which one reads (the client): this one, or /opt/base
+	case $mode in
+	base-*) iiod_from=base client_from=base ;;
+	biiod-*) iiod_from=base client_from=new ;;
+	bclient-*) iiod_from=new client_from=base ;;
+	*) iiod_from=new client_from=new ;;
+	esac
+	use_build $iiod_from
 	vm_iiod_start "$n" $extra || exit 1
+	use_build $client_from
 	cpu0=$(vm_cpu_seconds "$VM_SERVER_PID")
+	if [ "$profile" = 1 ]; then
+		rm -f /tmp/prof.stop
+		task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
+		task_sampler "$VM_SERVER_PID" &
+		sampler=$!
+	fi
+	[ "${RX_PERF:-0}" = "$n" ] && perf_start
 	mark=$(vm_cpu_mark)
 	# a hung client must not take the whole boot: 120 s is >10x a normal case
 	{
 		timeout -s KILL 120 iio_readdev -u usb: -b "$bsamples" -s "$samples" "$dev" \
 			2> /tmp/rd.err
 		echo $? > /tmp/rd.rc
-	} | pattern check -n "$bytes" > /tmp/chk.out
-	crc=$?
+		# children's user and system time: iio_readdev's CPU
+		times > /tmp/rd.times
+	} | { pattern check -n "$bytes" > /tmp/chk.out; echo $? > /tmp/chk.rc
+		times > /tmp/chk.times; }
+	crc=$(cat /tmp/chk.rc)
 	cpu1=$(vm_cpu_seconds "$VM_SERVER_PID")
+	[ "${RX_PERF:-0}" = "$n" ] && perf_stop "$n"
+	if [ "$profile" = 1 ]; then
+		touch /tmp/prof.stop
+		wait "$sampler"
+		prof="PROF n=$n mode=$mode readdev_cpu_s=$(children_cpu /tmp/rd.times)"
+		prof="$prof pattern_cpu_s=$(children_cpu /tmp/chk.times)"
+		prof="$prof iiod_threads(cpu_s/scheduled): $(task_profile /tmp/prof.start /tmp/prof.all)"
+		echo "$prof"
+		vm_result "$prof"
+		# the client's own counters, with LIBIIO_USB_STATS=1
+		grep "^usb-stats:" /tmp/rd.err | sort | uniq -c
+	fi
 	busy=$(vm_cpu_busy "$mark")
 	vm_iiod_stop
 	src=$?
@@ -81,7 +191,7 @@ for mode in $modes; do
 	[ "$crc" = 0 ] || bad="$bad pattern-check"
 	[ "$src" = 0 ] || bad="$bad iiod-exit-$src"
 	[ -n "$st" ] || bad="$bad no-stats-line"
-	case $mode.$expect_fallback in
+	case $kind.$expect_fallback in
 	zerocopy.0) [ "$cpb" = 0 ] && [ "$zcb" -gt 0 ] || bad="$bad not-all-zero-copy" ;;
 	zerocopy.1) [ "$zcb" = 0 ] && [ "$cpb" -gt 0 ] && echo "$reasons" | grep -q attach ||
 		bad="$bad zero-copy-not-refused-by-attach" ;;

@@ -8,37 +8,156 @@
 # expected path. Exit non-zero on any DAC error, a short count, a tool or iiod error.
 #
 # Needs: iiod, iio_writedev, pattern. Environment: TX_PAIRS (default 1), TX_MIB
-# (default 64), TX_SAMPLES (iio_writedev -b, default 131072: 1 MiB blocks).
+# (default 64), TX_SAMPLES (iio_writedev -b, default 131072: 1 MiB blocks), TX_PROFILE=1
+# (a "PROF" line per case: iio_writedev's CPU seconds, iiod's per-thread CPU seconds and
+# times scheduled in during the stream, from /proc/PID/task/*/schedstat every 0.5 s),
+# TX_PERF=N (perf record of the whole guest during case N, top symbols printed; needs
+# -b /usr/bin/perf), TX_STRACE=N (strace -f -tt -T of iiod during case N, the syscalls of
+# the middle of the stream printed; needs -b /usr/bin/strace).
 
 pairs=${TX_PAIRS:-1}
 mib=${TX_MIB:-64}
 bsamples=${TX_SAMPLES:-131072}
+profile=${TX_PROFILE:-0}
 bytes=$((mib * 1048576))
 dac=cf-ad9361-dds-core-lpc
 
+# TX_MODES: the cases of one round, comma-separated (default "zerocopy,copy"), repeated
+# TX_PAIRS times.
+# A mode is zerocopy or copy, optionally prefixed to take binaries from another build
+# copied in with run-vm.sh -f DIR:/opt/base (DIR/bin: iiod and the tools, DIR/lib:
+# libiio.so.1), for before/after pairs in one boot: base-MODE (iiod and client from it),
+# biiod-MODE (its iiod, this client), bclient-MODE (this iiod, its client).
 modes=""
 i=0
 while [ $i -lt "$pairs" ]; do
-	modes="$modes zerocopy copy"
+	modes="$modes $(echo "${TX_MODES:-zerocopy,copy}" | tr , ' ')"
 	i=$((i + 1))
 done
+path0=$PATH
+ld0=${LD_LIBRARY_PATH:-}
+use_build() {
+	if [ "$1" = base ]; then
+		export PATH=/opt/base/bin:$path0 LD_LIBRARY_PATH=/opt/base/lib:$ld0
+	else
+		export PATH=$path0 LD_LIBRARY_PATH=$ld0
+	fi
+}
+
+# Children's user+system seconds from the output of the shell's `times`.
+children_cpu() {
+	sed -n 2p "$1" | tr 'ms' '  ' | awk '{ printf "%.2f", $1 * 60 + $2 + $3 * 60 + $4 }'
+}
+
+# One line per thread of PID: "tid name run_ns slices" from /proc/PID/task/TID/schedstat
+# (time on a CPU in ns, exact, and how many times it was scheduled in: its wakeups).
+# Shell builtins only, short files: the sampler must not load the guest.
+task_snapshot() {
+	for t in /proc/"$1"/task/*; do
+		read -r run wait slices < "$t/schedstat" && read -r name < "$t/comm" || continue
+		echo "${t##*/} $name $run $slices"
+	done 2> /dev/null
+}
+
+# Samples PID's threads every 0.5 s until it exits or /tmp/prof.stop exists, appending
+# to /tmp/prof.all (task_profile takes the last sample of each thread).
+task_sampler() {
+	: > /tmp/prof.all
+	while kill -0 "$1" 2> /dev/null && [ ! -e /tmp/prof.stop ]; do
+		task_snapshot "$1" >> /tmp/prof.all
+		sleep 0.5
+	done
+}
+
+# "name=cpu_s/slices ..." summed per thread name, from the start snapshot $1 to the last
+# sample in $2 of each thread (threads born during the case start from 0).
+task_profile() {
+	awk 'FILENAME == ARGV[1] { c0[$1] = $3; s0[$1] = $4; next }
+		{ nm[$1] = $2; c[$1] = $3; s[$1] = $4 }
+		END { for (t in c) { cn[nm[t]] += c[t] - c0[t]; sn[nm[t]] += s[t] - s0[t] }
+			for (n in cn) printf "%s=%.3f/%d ", n, cn[n] / 1e9, sn[n] }' "$1" "$2"
+}
+
+# perf record of the whole guest while a case runs (the guest's perf, if any).
+perf_start() {
+	perf record -a -F 499 -o /tmp/perf.data > /tmp/perf.log 2>&1 &
+	perf_pid=$!
+	sleep 1
+}
+
+perf_stop() {
+	kill -INT "$perf_pid"
+	wait "$perf_pid"
+	echo "--- perf: case $1, by command"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm 2> /dev/null |
+		grep -v '^#' | grep . | head -12
+	echo "--- perf: case $1, top symbols"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm,dso,sym 2> /dev/null |
+		grep -v '^#' | grep . | head -60
+}
 
 vm_gadget_create || exit 1
 fail=0
 n=0
 for mode in $modes; do
 	n=$((n + 1))
+	kind=${mode#*-}
 	extra=""
-	[ "$mode" = copy ] && extra=--no-dmabuf
+	[ "$kind" = copy ] && extra=--no-dmabuf
+	# which build serves (iiod) and which one reads (the client): this one, or /opt/base
+	case $mode in
+	base-*) iiod_from=base client_from=base ;;
+	biiod-*) iiod_from=base client_from=new ;;
+	bclient-*) iiod_from=new client_from=base ;;
+	*) iiod_from=new client_from=new ;;
+	esac
+	use_build $iiod_from
 	vm_iiod_start "tx$n" $extra || exit 1
+	use_build $client_from
 	cpu0=$(vm_cpu_seconds "$VM_SERVER_PID")
+	if [ "$profile" = 1 ]; then
+		rm -f /tmp/prof.stop
+		task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
+		task_sampler "$VM_SERVER_PID" &
+		sampler=$!
+	fi
+	[ "${TX_PERF:-0}" = "$n" ] && perf_start
+	if [ "${TX_STRACE:-0}" = "$n" ]; then
+		strace -f -tt -T -p "$VM_SERVER_PID" -o /tmp/strace.txt 2> /dev/null &
+		strace_pid=$!
+		sleep 1
+	fi
+	mark=$(vm_cpu_mark)
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	pattern gen -n "$bytes" |
+	pattern gen -n "$bytes" | {
 		timeout -s KILL 120 iio_writedev -u usb: -b "$bsamples" -s $((bytes / 8)) "$dac" \
 			2> /tmp/wr.err
-	wrc=$?
+		echo $? > /tmp/wr.rc
+		times > /tmp/wr.times
+	}
+	wrc=$(cat /tmp/wr.rc)
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	cpu1=$(vm_cpu_seconds "$VM_SERVER_PID")
+	[ "${TX_PERF:-0}" = "$n" ] && perf_stop "$n"
+	if [ "${TX_STRACE:-0}" = "$n" ]; then
+		kill -INT "$strace_pid"
+		wait "$strace_pid"
+		lines=$(wc -l < /tmp/strace.txt)
+		echo "--- strace of iiod, case $n: lines $((lines / 2)) to $((lines / 2 + 150)) of $lines"
+		sed -n "$((lines / 2)),$((lines / 2 + 150))p" /tmp/strace.txt
+	fi
+	busy=$(vm_cpu_busy "$mark")
+	if [ "$profile" = 1 ]; then
+		touch /tmp/prof.stop
+		wait "$sampler"
+		prof="PROF n=$n mode=$mode writedev_cpu_s=$(children_cpu /tmp/wr.times)"
+		prof="$prof guest_busy_s=$busy"
+		prof="$prof iiod_threads(cpu_s/scheduled): $(task_profile /tmp/prof.start /tmp/prof.all)"
+		echo "$prof"
+		vm_result "$prof"
+		# the client's own counters, with LIBIIO_USB_STATS=1
+		grep "^usb-stats:" /tmp/wr.err | sort | uniq -c
+	fi
 	vm_iiod_stop
 	src=$?
 	words=$(vm_iio_attr "$dac" sim_words)
@@ -62,7 +181,7 @@ for mode in $modes; do
 	[ "$errs" = 0 ] || bad="$bad dac-pattern-errors"
 	[ "$words" = $((bytes / 2)) ] || bad="$bad dac-word-count"
 	[ -n "$st" ] || bad="$bad no-stats-line"
-	case $mode in
+	case $kind in
 	zerocopy) [ "$cpb" = 0 ] && [ "$zcb" -gt 0 ] || bad="$bad not-all-zero-copy" ;;
 	copy) [ "$zcb" = 0 ] && [ "$cpb" -gt 0 ] || bad="$bad copy-run-used-zero-copy" ;;
 	esac
