@@ -4,6 +4,7 @@
  * plain fds. Every wait is a poll() on the fd and a cancel eventfd, so that
  * cancelling (from any thread or a signal handler) unblocks it.
  */
+#include "readahead.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -27,8 +28,7 @@ struct fd_transport {
 	atomic_bool cancelled; /* set with the eventfd; checked without a syscall */
 	bool is_socket;
 	/* Bytes read ahead (line and small reads), served first by every later read. */
-	char *ahead;
-	size_t ahead_pos, ahead_len;
+	struct iiod_readahead ra;
 };
 
 static struct fd_transport *to_fd(struct iiod_transport *t)
@@ -118,6 +118,12 @@ static ssize_t raw_read(struct fd_transport *ft, void *dst, size_t len, int time
 	}
 }
 
+/* Refills the read-ahead: what one read brings. */
+static ssize_t fill_ahead(void *ctx, void *dst, size_t len, int timeout_ms)
+{
+	return raw_read(ctx, dst, len, timeout_ms, false);
+}
+
 static ssize_t fd_read(struct iiod_transport *t, void *dst, size_t len, int timeout_ms)
 {
 	struct fd_transport *ft = to_fd(t);
@@ -126,30 +132,15 @@ static ssize_t fd_read(struct iiod_transport *t, void *dst, size_t len, int time
 		return 0;
 	if (is_cancelled(ft))
 		return -EBADF;
-	if (ft->ahead_pos >= ft->ahead_len && ft->is_socket && len < SMALL_READ) {
+	if (!iiod_readahead_pending(&ft->ra) && ft->is_socket && len < SMALL_READ) {
 		/* Headers and lengths: one recv() brings them and what follows. */
-		ssize_t ret;
+		ssize_t ret = iiod_readahead_fill(&ft->ra, fill_ahead, ft, timeout_ms);
 
-		if (!ft->ahead) {
-			ft->ahead = malloc(LINE_BUFFER_SIZE);
-			if (!ft->ahead)
-				return -ENOMEM;
-		}
-		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms, false);
 		if (ret < 0)
 			return ret;
-		ft->ahead_pos = 0;
-		ft->ahead_len = (size_t)ret;
 	}
-	if (ft->ahead_pos < ft->ahead_len) {
-		size_t n = ft->ahead_len - ft->ahead_pos;
-
-		if (n > len)
-			n = len;
-		memcpy(dst, ft->ahead + ft->ahead_pos, n);
-		ft->ahead_pos += n;
-		return (ssize_t)n;
-	}
+	if (iiod_readahead_pending(&ft->ra))
+		return (ssize_t)iiod_readahead_take(&ft->ra, dst, len);
 	return raw_read(ft, dst, len, timeout_ms, len >= SMALL_READ);
 }
 
@@ -212,40 +203,13 @@ static ssize_t fd_writev(struct iiod_transport *t, const struct iovec *iov, unsi
 	return (ssize_t)total;
 }
 
-/* Sockets: fill the read-ahead buffer and take the line from it. */
+/*
+ * Sockets: fill the read-ahead buffer and take the line from it. Like the
+ * byte-by-byte read, a line too long consumes what was looked at.
+ */
 static ssize_t socket_read_line(struct fd_transport *ft, char *dst, size_t len, int timeout_ms)
 {
-	size_t copied = 0;
-	ssize_t ret;
-
-	if (!ft->ahead) {
-		ft->ahead = malloc(LINE_BUFFER_SIZE);
-		if (!ft->ahead)
-			return -ENOMEM;
-	}
-	for (;;) {
-		char *start = ft->ahead + ft->ahead_pos;
-		size_t avail = ft->ahead_len - ft->ahead_pos;
-		char *nl = memchr(start, '\n', avail);
-		size_t n = nl ? (size_t)(nl - start) + 1 : avail;
-
-		if (copied + n > len) {
-			/* Like the byte-by-byte read: what was looked at is consumed. */
-			ft->ahead_pos += len - copied;
-			return -EFBIG;
-		}
-		memcpy(dst + copied, start, n);
-		copied += n;
-		ft->ahead_pos += n;
-		if (nl)
-			return (ssize_t)copied;
-
-		ft->ahead_pos = ft->ahead_len = 0;
-		ret = raw_read(ft, ft->ahead, LINE_BUFFER_SIZE, timeout_ms, false);
-		if (ret < 0)
-			return ret;
-		ft->ahead_len = (size_t)ret;
-	}
+	return iiod_readahead_line(&ft->ra, dst, len, true, fill_ahead, ft, timeout_ms);
 }
 
 /* Other fds: one byte at a time, never past the '\n'. */
@@ -298,7 +262,7 @@ static void fd_destroy(struct iiod_transport *t)
 		close(ft->fd_out);
 	close(ft->fd_in);
 	close(ft->cancel_fd);
-	free(ft->ahead);
+	iiod_readahead_free(&ft->ra);
 	free(ft);
 }
 
@@ -318,6 +282,7 @@ struct iiod_transport *iiod_fd_transport_new(int fd_in, int fd_out, bool is_sock
 	ft = calloc(1, sizeof(*ft));
 	if (!ft)
 		return iio_ptr(-ENOMEM);
+	iiod_readahead_init(&ft->ra, LINE_BUFFER_SIZE);
 	ft->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (ft->cancel_fd < 0) {
 		int err = -errno;

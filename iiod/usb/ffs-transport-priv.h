@@ -6,6 +6,7 @@
 #include "ffs-io.h"
 #include "ffs-stats.h"
 #include "ffs-transport.h"
+#include "protocol/readahead.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -33,8 +34,7 @@ struct ffs_transport {
 	atomic_uint refs;
 
 	/* What read_line got beyond the '\n' of a transfer, served to later reads. */
-	char *ahead;
-	size_t ahead_pos, ahead_len;
+	struct iiod_readahead ra;
 
 	pthread_mutex_t blocks_lock; /* blocks and stats lists, counters */
 	struct ffs_block *blocks;

@@ -63,7 +63,7 @@ int ffs_transport_error(struct ffs_transport *ft, struct ffs_ep *ep, int err)
 
 bool ffs_has_read_ahead(struct ffs_transport *ft)
 {
-	return ft->ahead_pos < ft->ahead_len;
+	return iiod_readahead_pending(&ft->ra);
 }
 
 /* One OUT transfer of at most len bytes into dst; zero-length packets are skipped. */
@@ -98,15 +98,8 @@ static ssize_t ffs_read(struct iiod_transport *t, void *dst, size_t len, int tim
 		return 0;
 	if (is_cancelled(ft))
 		return -EBADF;
-	if (ffs_has_read_ahead(ft)) {
-		size_t n = ft->ahead_len - ft->ahead_pos;
-
-		if (n > len)
-			n = len;
-		memcpy(dst, ft->ahead + ft->ahead_pos, n);
-		ft->ahead_pos += n;
-		return (ssize_t)n;
-	}
+	if (ffs_has_read_ahead(ft))
+		return (ssize_t)iiod_readahead_take(&ft->ra, dst, len);
 	return read_transfer(ft, dst, len, timeout_ms);
 }
 
@@ -115,44 +108,24 @@ int ffs_read_exact(struct ffs_transport *ft, void *dst, size_t len)
 	return iiod_read_all(&ft->base, dst, len, -1);
 }
 
+/* Refills the read-ahead with one OUT transfer. */
+static ssize_t fill_ahead(void *ctx, void *dst, size_t len, int timeout_ms)
+{
+	return read_transfer(ctx, dst, len, timeout_ms);
+}
+
 /*
  * A line is one OUT transfer; a host that splits a line (or adds a payload
  * after it) is served too: a transfer's bytes after the '\n' are kept for
- * the next reads.
+ * the next reads. A line too long leaves the rest of its transfer pending.
  */
 static ssize_t ffs_read_line(struct iiod_transport *t, char *dst, size_t len, int timeout_ms)
 {
 	struct ffs_transport *ft = to_ffs(t);
-	size_t copied = 0;
-	ssize_t ret;
 
 	if (is_cancelled(ft))
 		return -EBADF;
-	if (!ft->ahead) {
-		ft->ahead = malloc(LINE_TRANSFER_SIZE);
-		if (!ft->ahead)
-			return -ENOMEM;
-	}
-	for (;;) {
-		char *start = ft->ahead + ft->ahead_pos;
-		size_t avail = ft->ahead_len - ft->ahead_pos;
-		char *nl = memchr(start, '\n', avail);
-		size_t n = nl ? (size_t)(nl - start) + 1 : avail;
-
-		if (copied + n > len)
-			return -EFBIG;
-		memcpy(dst + copied, start, n);
-		copied += n;
-		ft->ahead_pos += n;
-		if (nl)
-			return (ssize_t)copied;
-
-		ft->ahead_pos = ft->ahead_len = 0;
-		ret = read_transfer(ft, ft->ahead, LINE_TRANSFER_SIZE, timeout_ms);
-		if (ret < 0)
-			return ret;
-		ft->ahead_len = (size_t)ret;
-	}
+	return iiod_readahead_line(&ft->ra, dst, len, false, fill_ahead, ft, timeout_ms);
 }
 
 /* ---- Writing ------------------------------------------------------------------ */
@@ -264,7 +237,7 @@ static void ffs_destroy(struct iiod_transport *t)
 	ffs_ep_fini(&ft->out);
 	close(ft->cancel_fd);
 	pthread_mutex_destroy(&ft->blocks_lock);
-	free(ft->ahead);
+	iiod_readahead_free(&ft->ra);
 	free(ft);
 }
 
@@ -309,6 +282,7 @@ struct iiod_transport *ffs_transport_new(struct ffs_usb_env *env, unsigned int p
 		ffs_ep_fini(&ft->in);
 		goto err_close;
 	}
+	iiod_readahead_init(&ft->ra, LINE_TRANSFER_SIZE);
 	ft->base.ops = &ffs_transport_ops;
 	ft->env = env;
 	ft->pipe = pipe;
