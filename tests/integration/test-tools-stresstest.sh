@@ -138,7 +138,7 @@ run_timed() {
 # run_signal NAME SIGNAL ARGS...: iio_stresstest ARGS, no time limit, gets
 # SIGNAL after 2 s and must then exit 0 within 5 s.
 run_signal() {
-	local name=$1 sig=$2 pid status=0 i
+	local name=$1 sig=$2 pid status=0
 	shift 2
 	iio_stresstest "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	pid=$!
@@ -146,7 +146,7 @@ run_signal() {
 	sleep 2
 	kill -0 "$pid" 2>/dev/null || { echo "FAIL: $name: ended before the signal"; cat "$tmp/$name.err"; fail=1; return 1; }
 	kill "-$sig" "$pid"
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done

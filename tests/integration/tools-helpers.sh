@@ -11,8 +11,11 @@ export PATH="$IIO_BUILD_DIR/tools:$IIO_BUILD_DIR/iiod:$PATH"
 export LD_LIBRARY_PATH="$IIO_BUILD_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # Context XML documents (the project's shared fixtures) and the local: tree generator.
-fixtures=${IIO_XML_FIXTURES:-$IIO_SOURCE_DIR/../shared/fixtures/xml}
-gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
+# shellcheck disable=SC2034 # both used by the scripts that source this file
+{
+	fixtures=${IIO_XML_FIXTURES:-$IIO_SOURCE_DIR/../shared/fixtures/xml}
+	gen=$IIO_SOURCE_DIR/tests/fixtures/gen-sysfs.py
+}
 
 fail=0
 pids=()
