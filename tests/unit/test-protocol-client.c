@@ -100,10 +100,11 @@ static void *binary_server(void *arg)
 
 	/* A shorter timeout, then a NOP answered too late, then one answered at once. */
 	hdr = expect_header(fd, IIOD_OP_TIMEOUT);
-	CHECK_INT(hdr.code, 150);
+	CHECK_INT(hdr.code, 500);
 	respond(fd, 0, 0, NULL, 0);
 	expect_header(fd, IIOD_OP_READ_ATTR);
-	usleep(450000);
+	/* After the client's 1 s: late, yet the NOP sent at 1 s has 0.9 s to be answered. */
+	usleep(1100000);
 	respond(fd, 0, 9, "late-data", 9);
 	expect_header(fd, IIOD_OP_NOP);
 	respond(fd, 0, 0, NULL, 0);
@@ -163,7 +164,7 @@ static void test_binary(void)
 	iiod_io_destroy(io1);
 	iiod_io_destroy(io2);
 
-	CHECK_INT(iiod_client_set_timeout(client, 300), 0);
+	CHECK_INT(iiod_client_set_timeout(client, 1000), 0);
 	req = (struct iiod_request){.op = IIOD_OP_READ_ATTR};
 	CHECK_INT(iiod_client_exec(client, &req, true, value, sizeof(value)), -ETIMEDOUT);
 	/* The late answer (with data) goes to the abandoned request, not this one. */
