@@ -428,8 +428,10 @@ int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_us
 	stale = drain ? drain_stop(drain) : -ENOMEM;
 	if (stale == -ETIMEDOUT) {
 		/* Still queued, it would swallow our first response. */
-		prm_err(dev->params, "usb: pipe %u: libusb did not give a cancelled transfer "
-			"back on %s\n", id, dev->uri);
+		prm_err(dev->params,
+			"usb: pipe %u: libusb did not give a cancelled transfer "
+			"back on %s\n",
+			id, dev->uri);
 		ret = ret ? ret : -EIO;
 	}
 	if (ret)
@@ -438,8 +440,10 @@ int iio_usb_pipe_open(struct iio_usb_device *dev, unsigned int id, struct iio_us
 		/* Something came (or nothing was watching): read on until it is quiet. */
 		stale = (stale > 0 ? stale : 0) + (ssize_t)drain_until_quiet(dev, id);
 		if (stale)
-			prm_dbg(dev->params, "usb: pipe %u: dropped %zd stale bytes a previous "
-				"program left\n", id, stale);
+			prm_dbg(dev->params,
+				"usb: pipe %u: dropped %zd stale bytes a previous "
+				"program left\n",
+				id, stale);
 	}
 	ret = iio_usb_writer_init(&pipe->out, dev->hdl, dev->eps[id].out);
 	if (ret)

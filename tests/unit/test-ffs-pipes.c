@@ -22,7 +22,7 @@
 
 static int host_end[2 * NB_PIPES + 1]; /* by endpoint number */
 static int open_error;
-static bool line_sessions; /* sessions read lines and answer each */
+static bool line_sessions;    /* sessions read lines and answer each */
 static atomic_uint linger_ms; /* someone else holds an ended session's transport so long */
 
 static void *let_go_later(void *arg)
