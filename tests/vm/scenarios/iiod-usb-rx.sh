@@ -42,7 +42,8 @@ dev=cf-ad9361-lpc
 # A mode is zerocopy or copy, optionally prefixed to take binaries from another build
 # copied in with run-vm.sh -f DIR:/opt/base (DIR/bin: iiod and the tools, DIR/lib:
 # libiio.so.1), for before/after pairs in one boot: base-MODE (iiod and client from it),
-# biiod-MODE (its iiod, this client), bclient-MODE (this iiod, its client).
+# biiod-MODE (its iiod, this client), bclient-MODE (this iiod, its client); and optionally
+# suffixed @SAMPLES: this case's iio_readdev -b (e.g. zerocopy@131072: 1 MiB blocks).
 modes=""
 i=0
 while [ $i -lt "$pairs" ]; do
@@ -119,7 +120,11 @@ fail=0
 n=0
 for mode in $modes; do
 	n=$((n + 1))
-	kind=${mode#*-}
+	# MODE@SAMPLES: this case's iio_readdev -b
+	case_samples=$bsamples
+	case $mode in *@*) case_samples=${mode#*@} ;; esac
+	kind=${mode%@*}
+	kind=${kind#*-}
 	extra=""
 	[ "$kind" = copy ] && extra=--no-dmabuf
 	# which build serves (iiod) and which one reads (the client): this one, or /opt/base
@@ -143,7 +148,7 @@ for mode in $modes; do
 	mark=$(vm_cpu_mark)
 	# a hung client must not take the whole boot: 120 s is >10x a normal case
 	{
-		timeout -s KILL 120 iio_readdev -u usb: -b "$bsamples" -s "$samples" "$dev" \
+		timeout -s KILL 120 iio_readdev -u usb: -b "$case_samples" -s "$samples" "$dev" \
 			2> /tmp/rd.err
 		echo $? > /tmp/rd.rc
 		# children's user and system time: iio_readdev's CPU
