@@ -25,8 +25,10 @@
 #
 # It is the regression test of kernel-patches/0004 (dummy_hcd refilled its IN FIFO copy
 # while another CPU was still giving the previous one back: NULL pointer in __queue_work
-# from dummy_timer). Without 0004, the `next` order hits that race within a few dozen
-# cycles under host CPU load (tests/vm/README.md has the counts); any oops fails the run.
+# from dummy_timer). Without 0004, the `next` order hit that race within 3 and 7 cycles
+# under host CPU load (tests/vm/README.md has the counts); any oops fails the run. Its
+# leftover-DMABUF check failed in about half the runs before kernel-patches/0005
+# (industrialio-buffer-dma dropped DMABUF blocks queued on a disabled buffer).
 #
 # Needs: iiod, iio_readdev, pattern. Environment:
 #   TEARDOWN_CYCLES  at most this many cycles (default 40)
