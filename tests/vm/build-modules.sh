@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Build the bench's kernel modules out of tree against the cached Debian headers:
-#   dummy_hcd.ko                (patched: scatter-gather)
+#   dummy_hcd.ko                (patched: scatter-gather, IN FIFO race fix)
 #   usb_f_fs.ko                 (patched: DMABUF ioctls refused while unbound)
-#   industrialio-buffer-dma.ko  (unmodified; Debian does not build it)
+#   industrialio-buffer-dma.ko  (Debian does not build it; patched: DMABUF blocks
+#                                queued on a disabled buffer survive a later attach)
 #   iio_sim_dma.ko              (simulated AD9361-like ADC/DAC, from kernel-patches/)
 #
 # The needed source files are copied from the cached linux-source tree into a build
