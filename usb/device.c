@@ -8,6 +8,7 @@
 #include "usb.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,6 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
-
-struct iio_usb_block_mem {
-	struct iio_usb_block_mem *next;
-	void *mem;
-	size_t len;
-	bool dev_mem;
-};
 
 static void *run_cancels(void *arg);
 
@@ -95,6 +89,28 @@ void iio_usb_pipe_map_release(struct iio_usb_pipe_map *map, unsigned int pipe)
 
 /* ---- Opening ------------------------------------------------------------------ */
 
+/*
+ * Opens the usbfs node ourselves when we can, so that block-mem.c can map
+ * device memory on the very file the transfers go through; libusb_open()
+ * otherwise (no /dev/bus/usb, or a libusb that cannot wrap a descriptor).
+ */
+static int open_device_node(struct iio_usb_device *dev, libusb_device *device)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/bus/usb/%03u/%03u", dev->bus, dev->address);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		if (!libusb_wrap_sys_device(dev->usb, (intptr_t)fd, &dev->hdl)) {
+			dev->usbfs_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	return iio_usb_error_to_errno(libusb_open(device, &dev->hdl));
+}
+
 static int open_by_address(struct iio_usb_device *dev)
 {
 	libusb_device **list;
@@ -108,7 +124,7 @@ static int open_by_address(struct iio_usb_device *dev)
 		if (libusb_get_bus_number(list[i]) != dev->bus ||
 		    libusb_get_device_address(list[i]) != dev->address)
 			continue;
-		ret = iio_usb_error_to_errno(libusb_open(list[i], &dev->hdl));
+		ret = open_device_node(dev, list[i]);
 		if (!ret)
 			ret = iio_usb_error_to_errno(
 				libusb_get_device_descriptor(list[i], &dev->desc));
@@ -163,6 +179,7 @@ int iio_usb_device_open(const struct iio_context_params *params, const struct ii
 	dev->address = uri->address;
 	dev->intf = uri->intf;
 	dev->cancel_fd = -1;
+	dev->usbfs_fd = -1;
 	pthread_mutex_init(&dev->lock, NULL);
 	snprintf(dev->uri, sizeof(dev->uri), "usb:%u.%u.%u", dev->bus, dev->address, dev->intf);
 
@@ -242,12 +259,13 @@ void iio_usb_device_close(struct iio_usb_device *dev)
 	if (dev->cancel_fd >= 0)
 		close(dev->cancel_fd);
 	iio_usb_events_stop(&dev->events);
-	while (dev->blocks)
-		iio_usb_block_mem_free(dev, dev->blocks->mem);
+	iio_usb_block_mem_free_all(dev);
 	if (dev->claimed)
 		libusb_release_interface(dev->hdl, dev->intf);
 	if (dev->hdl)
 		libusb_close(dev->hdl);
+	if (dev->usbfs_fd >= 0)
+		close(dev->usbfs_fd); /* libusb leaves a wrapped descriptor to its owner */
 	if (dev->usb)
 		libusb_exit(dev->usb);
 	pthread_mutex_destroy(&dev->lock);
@@ -547,71 +565,6 @@ void iio_usb_pipe_unreserve(struct iio_usb_device *dev, unsigned int id)
 	pthread_mutex_lock(&dev->lock);
 	iio_usb_pipe_map_release(&dev->pipes, id);
 	pthread_mutex_unlock(&dev->lock);
-}
-
-/* ---- Block memory ----------------------------------------------------------------- */
-
-void *iio_usb_block_mem_alloc(struct iio_usb_device *dev, size_t size)
-{
-	size_t len = (size + IIO_USB_BLOCK_ALIGN - 1) / IIO_USB_BLOCK_ALIGN * IIO_USB_BLOCK_ALIGN;
-	struct iio_usb_block_mem *rec = calloc(1, sizeof(*rec));
-
-	if (!rec || !len) {
-		free(rec);
-		return NULL;
-	}
-	rec->len = len;
-	rec->mem = libusb_dev_mem_alloc(dev->hdl, len);
-	rec->dev_mem = rec->mem != NULL;
-
-	pthread_mutex_lock(&dev->lock);
-	if (!rec->dev_mem && !dev->dev_mem_logged) {
-		dev->dev_mem_logged = true;
-		prm_dbg(dev->params, "%s: no usbfs device memory for a %zu-byte block (a kernel "
-			"without it, or usbfs_memory_mb reached): malloc'd, usbfs will copy\n",
-			dev->uri, len);
-	}
-	pthread_mutex_unlock(&dev->lock);
-	if (iio_usb_stats_wanted())
-		fprintf(stderr, "usb-stats: block of %zu bytes: %s\n", len,
-			rec->dev_mem ? "usbfs device memory" : "malloc (usbfs copies)");
-
-	if (!rec->mem) {
-		if (posix_memalign(&rec->mem, 64, len)) {
-			free(rec);
-			return NULL;
-		}
-		memset(rec->mem, 0, len);
-	}
-	pthread_mutex_lock(&dev->lock);
-	rec->next = dev->blocks;
-	dev->blocks = rec;
-	pthread_mutex_unlock(&dev->lock);
-	return rec->mem;
-}
-
-void iio_usb_block_mem_free(struct iio_usb_device *dev, void *mem)
-{
-	struct iio_usb_block_mem **link, *rec = NULL;
-
-	if (!mem)
-		return;
-	pthread_mutex_lock(&dev->lock);
-	for (link = &dev->blocks; *link; link = &(*link)->next) {
-		if ((*link)->mem == mem) {
-			rec = *link;
-			*link = rec->next;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&dev->lock);
-	if (!rec)
-		return;
-	if (rec->dev_mem)
-		libusb_dev_mem_free(dev->hdl, rec->mem, rec->len);
-	else
-		free(rec->mem);
-	free(rec);
 }
 
 /* ---- Context attributes ------------------------------------------------------------- */

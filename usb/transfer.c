@@ -173,14 +173,17 @@ static void deadline_after(struct timespec *ts, int timeout_ms)
  */
 #define OUT_MAX_CHUNKS 4
 
-/* Writes len bytes (at most OUT_MAX_CHUNKS transfers) and waits for all of them. */
+/*
+ * Writes the first bytes of len (at most OUT_MAX_CHUNKS transfers), waits for all of
+ * them and returns how many it wrote.
+ */
 static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_t len,
 			     int timeout_ms)
 {
 	struct out_chunk chunks[OUT_MAX_CHUNKS] = { 0 };
 	unsigned int nb = 0, i;
 	struct timespec deadline;
-	size_t offset, sent = 0;
+	size_t offset, n = 0, sent = 0;
 	bool timed_out = false;
 	int ret = 0;
 
@@ -193,12 +196,17 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		pthread_mutex_unlock(&w->state_lock);
 		return ret;
 	}
-	for (offset = 0; offset < len; offset += IIO_USB_MAX_TRANSFER, nb++) {
-		size_t n = len - offset;
+	for (offset = 0; offset < len && nb < OUT_MAX_CHUNKS; offset += n, nb++) {
+		/*
+		 * No transfer crosses a 1 MiB address boundary: block memory made of
+		 * usbfs mappings (block-mem.c) has one mapping per aligned MiB, and
+		 * usbfs refuses a transfer that leaves its mapping.
+		 */
+		uintptr_t addr = (uintptr_t)(src + offset);
+		size_t to_boundary = IIO_USB_MAX_TRANSFER - (addr & (IIO_USB_MAX_TRANSFER - 1));
 		struct libusb_transfer *t = libusb_alloc_transfer(0);
 
-		if (n > IIO_USB_MAX_TRANSFER)
-			n = IIO_USB_MAX_TRANSFER;
+		n = len - offset < to_boundary ? len - offset : to_boundary;
 
 		if (!t) {
 			ret = -ENOMEM;
@@ -252,7 +260,7 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 			ret = status;
 		libusb_free_transfer(t);
 	}
-	if (!ret && timed_out && sent < len)
+	if (!ret && timed_out && sent < offset)
 		ret = -ETIMEDOUT;
 	if (ret == -EBADF && !w->cancelled && timed_out)
 		ret = -ETIMEDOUT; /* we cancelled it because of the deadline */
@@ -261,7 +269,7 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		w->error = -EPIPE;
 	}
 	pthread_mutex_unlock(&w->state_lock);
-	return ret ? ret : (ssize_t)len;
+	return ret ? ret : (ssize_t)offset;
 }
 
 ssize_t iio_usb_writer_write(struct iio_usb_writer *w, const void *src, size_t len,

@@ -9,6 +9,7 @@
  *   transfer.c  libusb status/error mapping, the event thread, bulk OUT writes
  *   stream.c    bulk IN: byte stream for the protocol client, fast path for blocks
  *   device.c    open/claim, endpoint layout, vendor requests, pipes, context attributes
+ *   block-mem.c block memory: usbfs device memory in 1 MiB mappings, else malloc
  *   scan.c      discovery of interfaces named "IIO"
  *   backend.c   the ops table, glue to the iiod protocol client
  */
@@ -245,6 +246,8 @@ struct iio_usb_device {
 	int gone;                        /* atomic: a request saw the device unplugged */
 	bool dev_mem_logged;
 	struct iio_usb_block_mem *blocks; /* under lock */
+	int usbfs_fd;                    /* ours when we opened the node, else -1 */
+	size_t dev_mem_budget, dev_mem_used; /* bytes of usbfs device memory, under lock */
 	char uri[32];
 	char *description;
 };
@@ -278,6 +281,8 @@ iio_hidden int iio_usb_pipe_reserve(struct iio_usb_device *dev);
 /* Sends CLOSE_PIPE(id) (unless the device is gone) and gives the pipe back. */
 iio_hidden void iio_usb_pipe_unreserve(struct iio_usb_device *dev, unsigned int id);
 
+/* ---- block-mem.c ------------------------------------------------------------------ */
+
 /*
  * Zeroed memory for a block of size bytes: usbfs device memory when the
  * kernel offers it (transfers then use it without a copy), else malloc
@@ -285,6 +290,8 @@ iio_hidden void iio_usb_pipe_unreserve(struct iio_usb_device *dev, unsigned int 
  */
 iio_hidden void *iio_usb_block_mem_alloc(struct iio_usb_device *dev, size_t size);
 iio_hidden void iio_usb_block_mem_free(struct iio_usb_device *dev, void *mem);
+/* What the application did not free, when the device closes. */
+iio_hidden void iio_usb_block_mem_free_all(struct iio_usb_device *dev);
 
 /* Adds uri, usb,vendor/product/serial/idVendor/idProduct/release/libusb (usb.md §4.2). */
 iio_hidden int iio_usb_device_add_context_attrs(struct iio_usb_device *dev,

@@ -76,9 +76,12 @@ make -s -C "$HERE/bare" O="$BIN" >&2
 # ------------------------------------------------------------------ the boot
 log "one boot: $PAIRS zero-copy/--no-dmabuf pairs of $MIB MiB over usb:$([ $BARE = 1 ] &&
 	echo ', then one bare kernel-chain pair')"
+# The guest's host side is set up as an SDR host should be: usbcore.usbfs_memory_mb
+# raised from 16 to 64, so that all four 8 MiB blocks of iio_readdev fit in usbfs device
+# memory (usb/block-mem.c) and usbfs copies none of them (-e RX_USBFS_MB=16: the default).
 vmrc=0
 "$HERE/run-vm.sh" -s "$HERE/scenarios/iiod-usb-rx.sh" -r "$RUN" -t 1200 \
-	-a "RX_PAIRS=$PAIRS RX_MIB=$MIB RX_BARE=$BARE RX_PROFILE=$PROFILE$EXTRA" \
+	-a "RX_PAIRS=$PAIRS RX_MIB=$MIB RX_BARE=$BARE RX_PROFILE=$PROFILE RX_USBFS_MB=64$EXTRA" \
 	-b "$BUILD/iiod/iiod" -b "$BUILD/tools/iio_readdev" -l "$BUILD/libiio.so.1" \
 	-b "$BIN/pattern" -b "$BIN/ffs-stream" -b "$BIN/usb-reader" || vmrc=$?
 
