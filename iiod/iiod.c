@@ -48,7 +48,7 @@ static const struct option long_options[] = {
 static const char *const option_help[] = {
 	"Show this help and quit.",
 	"Display the version of this program.",
-	"Use alternative (incompatible) debug interface.",
+	"Log debug messages too (the default is info and above).",
 	"Demultiplex channels directly on the server.",
 	"Use the given FunctionFS mountpoint to serve over USB.",
 	"Specify the number of USB pipes (ep couples) to use.",
@@ -118,8 +118,9 @@ static int parse_options(int argc, char **argv, struct options *opts)
 			opts->serial = optarg;
 			break;
 		case 'n':
-			if (parse_unsigned(optarg, 32, &value) || !value) {
-				fprintf(stderr, "iiod: invalid number of USB pipes '%s' (1..32)\n",
+			/* One IN and one OUT endpoint per pipe: 15 of each at most. */
+			if (parse_unsigned(optarg, 15, &value) || !value) {
+				fprintf(stderr, "iiod: invalid number of USB pipes '%s' (1..15)\n",
 					optarg);
 				return -EINVAL;
 			}

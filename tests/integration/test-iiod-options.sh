@@ -27,6 +27,7 @@ expect_failure() {
 }
 expect_failure "bad port" "invalid port '99999'" -p 99999
 expect_failure "bad pipe count" "invalid number of USB pipes" -n 0
+expect_failure "too many pipes for 15 endpoint pairs" "(1..15)" -n 16
 expect_failure "unknown option" "unrecognized option" --bogus
 expect_failure "missing context" "Unable to create the context 'xml:/nonexistent'" -u xml:/nonexistent
 
