@@ -297,3 +297,68 @@ vm_iiod_stop() {
 vm_kv() {
 	sed -n "s/^\(.* \)*$1=\([^ ]*\).*/\2/p"
 }
+
+# ---- before/after pairs and profiles in one boot (the iiod-usb-{rx,tx} scenarios)
+
+# vm_use_build base|new: take iiod and the tools from /opt/base (another build copied in
+# with run-vm.sh -f DIR:/opt/base) or from this one. The first call remembers the paths.
+vm_use_build() {
+	: "${vm_path0=$PATH}" "${vm_ld0=${LD_LIBRARY_PATH:-}}"
+	if [ "$1" = base ]; then
+		export PATH=/opt/base/bin:$vm_path0 LD_LIBRARY_PATH=/opt/base/lib:$vm_ld0
+	else
+		export PATH=$vm_path0 LD_LIBRARY_PATH=$vm_ld0
+	fi
+}
+
+# Children's user+system seconds from the output of the shell's `times`.
+vm_children_cpu() {
+	sed -n 2p "$1" | tr 'ms' '  ' | awk '{ printf "%.2f", $1 * 60 + $2 + $3 * 60 + $4 }'
+}
+
+# One line per thread of PID: "tid name run_ns slices" from /proc/PID/task/TID/schedstat
+# (time on a CPU in ns, exact, and how many times it was scheduled in: its wakeups).
+# Shell builtins only, short files: the sampler must not load the guest.
+vm_task_snapshot() {
+	for t in /proc/"$1"/task/*; do
+		read -r run wait slices < "$t/schedstat" && read -r name < "$t/comm" || continue
+		echo "${t##*/} $name $run $slices"
+	done 2> /dev/null
+}
+
+# Samples PID's threads every 0.5 s until it exits or /tmp/prof.stop exists, appending
+# to /tmp/prof.all (vm_task_profile takes the last sample of each thread).
+vm_task_sampler() {
+	: > /tmp/prof.all
+	while kill -0 "$1" 2> /dev/null && [ ! -e /tmp/prof.stop ]; do
+		vm_task_snapshot "$1" >> /tmp/prof.all
+		sleep 0.5
+	done
+}
+
+# "name=cpu_s/slices ..." summed per thread name, from the start snapshot $1 to the last
+# sample in $2 of each thread (threads born during the case start from 0).
+vm_task_profile() {
+	awk 'FILENAME == ARGV[1] { c0[$1] = $3; s0[$1] = $4; next }
+		{ nm[$1] = $2; c[$1] = $3; s[$1] = $4 }
+		END { for (t in c) { cn[nm[t]] += c[t] - c0[t]; sn[nm[t]] += s[t] - s0[t] }
+			for (n in cn) printf "%s=%.3f/%d ", n, cn[n] / 1e9, sn[n] }' "$1" "$2"
+}
+
+# perf record of the whole guest while a case runs (the guest's perf, if any).
+vm_perf_start() {
+	perf record -a -F 499 -o /tmp/perf.data > /tmp/perf.log 2>&1 &
+	perf_pid=$!
+	sleep 1
+}
+
+vm_perf_stop() {
+	kill -INT "$perf_pid"
+	wait "$perf_pid"
+	echo "--- perf: case $1, by command"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm 2> /dev/null |
+		grep -v '^#' | grep . | head -12
+	echo "--- perf: case $1, top symbols"
+	perf report -i /tmp/perf.data --stdio --no-children --sort comm,dso,sym 2> /dev/null |
+		grep -v '^#' | grep . | head -60
+}

@@ -34,67 +34,6 @@ while [ $i -lt "$pairs" ]; do
 	modes="$modes $(echo "${TX_MODES:-zerocopy,copy}" | tr , ' ')"
 	i=$((i + 1))
 done
-path0=$PATH
-ld0=${LD_LIBRARY_PATH:-}
-use_build() {
-	if [ "$1" = base ]; then
-		export PATH=/opt/base/bin:$path0 LD_LIBRARY_PATH=/opt/base/lib:$ld0
-	else
-		export PATH=$path0 LD_LIBRARY_PATH=$ld0
-	fi
-}
-
-# Children's user+system seconds from the output of the shell's `times`.
-children_cpu() {
-	sed -n 2p "$1" | tr 'ms' '  ' | awk '{ printf "%.2f", $1 * 60 + $2 + $3 * 60 + $4 }'
-}
-
-# One line per thread of PID: "tid name run_ns slices" from /proc/PID/task/TID/schedstat
-# (time on a CPU in ns, exact, and how many times it was scheduled in: its wakeups).
-# Shell builtins only, short files: the sampler must not load the guest.
-task_snapshot() {
-	for t in /proc/"$1"/task/*; do
-		read -r run wait slices < "$t/schedstat" && read -r name < "$t/comm" || continue
-		echo "${t##*/} $name $run $slices"
-	done 2> /dev/null
-}
-
-# Samples PID's threads every 0.5 s until it exits or /tmp/prof.stop exists, appending
-# to /tmp/prof.all (task_profile takes the last sample of each thread).
-task_sampler() {
-	: > /tmp/prof.all
-	while kill -0 "$1" 2> /dev/null && [ ! -e /tmp/prof.stop ]; do
-		task_snapshot "$1" >> /tmp/prof.all
-		sleep 0.5
-	done
-}
-
-# "name=cpu_s/slices ..." summed per thread name, from the start snapshot $1 to the last
-# sample in $2 of each thread (threads born during the case start from 0).
-task_profile() {
-	awk 'FILENAME == ARGV[1] { c0[$1] = $3; s0[$1] = $4; next }
-		{ nm[$1] = $2; c[$1] = $3; s[$1] = $4 }
-		END { for (t in c) { cn[nm[t]] += c[t] - c0[t]; sn[nm[t]] += s[t] - s0[t] }
-			for (n in cn) printf "%s=%.3f/%d ", n, cn[n] / 1e9, sn[n] }' "$1" "$2"
-}
-
-# perf record of the whole guest while a case runs (the guest's perf, if any).
-perf_start() {
-	perf record -a -F 499 -o /tmp/perf.data > /tmp/perf.log 2>&1 &
-	perf_pid=$!
-	sleep 1
-}
-
-perf_stop() {
-	kill -INT "$perf_pid"
-	wait "$perf_pid"
-	echo "--- perf: case $1, by command"
-	perf report -i /tmp/perf.data --stdio --no-children --sort comm 2> /dev/null |
-		grep -v '^#' | grep . | head -12
-	echo "--- perf: case $1, top symbols"
-	perf report -i /tmp/perf.data --stdio --no-children --sort comm,dso,sym 2> /dev/null |
-		grep -v '^#' | grep . | head -60
-}
 
 vm_gadget_create || exit 1
 fail=0
@@ -111,17 +50,17 @@ for mode in $modes; do
 	bclient-*) iiod_from=new client_from=base ;;
 	*) iiod_from=new client_from=new ;;
 	esac
-	use_build $iiod_from
+	vm_use_build $iiod_from
 	vm_iiod_start "tx$n" $extra || exit 1
-	use_build $client_from
+	vm_use_build $client_from
 	cpu0=$(vm_cpu_seconds "$VM_SERVER_PID")
 	if [ "$profile" = 1 ]; then
 		rm -f /tmp/prof.stop
-		task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
-		task_sampler "$VM_SERVER_PID" &
+		vm_task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
+		vm_task_sampler "$VM_SERVER_PID" &
 		sampler=$!
 	fi
-	[ "${TX_PERF:-0}" = "$n" ] && perf_start
+	[ "${TX_PERF:-0}" = "$n" ] && vm_perf_start
 	if [ "${TX_STRACE:-0}" = "$n" ]; then
 		strace -f -tt -T -p "$VM_SERVER_PID" -o /tmp/strace.txt 2> /dev/null &
 		strace_pid=$!
@@ -138,7 +77,7 @@ for mode in $modes; do
 	wrc=$(cat /tmp/wr.rc)
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	cpu1=$(vm_cpu_seconds "$VM_SERVER_PID")
-	[ "${TX_PERF:-0}" = "$n" ] && perf_stop "$n"
+	[ "${TX_PERF:-0}" = "$n" ] && vm_perf_stop "$n"
 	if [ "${TX_STRACE:-0}" = "$n" ]; then
 		kill -INT "$strace_pid"
 		wait "$strace_pid"
@@ -150,9 +89,9 @@ for mode in $modes; do
 	if [ "$profile" = 1 ]; then
 		touch /tmp/prof.stop
 		wait "$sampler"
-		prof="PROF n=$n mode=$mode writedev_cpu_s=$(children_cpu /tmp/wr.times)"
+		prof="PROF n=$n mode=$mode writedev_cpu_s=$(vm_children_cpu /tmp/wr.times)"
 		prof="$prof guest_busy_s=$busy"
-		prof="$prof iiod_threads(cpu_s/scheduled): $(task_profile /tmp/prof.start /tmp/prof.all)"
+		prof="$prof iiod_threads(cpu_s/scheduled): $(vm_task_profile /tmp/prof.start /tmp/prof.all)"
 		echo "$prof"
 		vm_result "$prof"
 		# the client's own counters, with LIBIIO_USB_STATS=1
