@@ -362,3 +362,42 @@ vm_perf_stop() {
 	perf report -i /tmp/perf.data --stdio --no-children --sort comm,dso,sym 2> /dev/null |
 		grep -v '^#' | grep . | head -60
 }
+
+# vm_case_start MODE ID: starts one iiod-usb-{rx,tx} case. MODE is
+# [base-|biiod-|bclient-]{zerocopy|copy}[@SAMPLES]: the prefix says which build serves
+# (iiod) and which one is the client (see vm_use_build), @SAMPLES the case's -b. Starts
+# iiod (--no-dmabuf for copy) as vm_iiod_start ID, leaves PATH on the client's build, and
+# sets VM_CASE_KIND (zerocopy|copy), VM_CASE_SAMPLES (empty without @) and VM_CASE_CPU0
+# (iiod's CPU seconds so far).
+vm_case_start() {
+	local iiod_from=new client_from=new extra=""
+	VM_CASE_SAMPLES=""
+	case $1 in *@*) VM_CASE_SAMPLES=${1#*@} ;; esac
+	VM_CASE_KIND=${1%@*}
+	VM_CASE_KIND=${VM_CASE_KIND#*-}
+	case $1 in
+	base-*) iiod_from=base client_from=base ;;
+	biiod-*) iiod_from=base ;;
+	bclient-*) client_from=base ;;
+	esac
+	[ "$VM_CASE_KIND" = copy ] && extra=--no-dmabuf
+	vm_use_build $iiod_from
+	vm_iiod_start "$2" $extra || return 1
+	vm_use_build $client_from
+	VM_CASE_CPU0=$(vm_cpu_seconds "$VM_SERVER_PID")
+}
+
+# vm_profile_start, then vm_profile_stop: iiod's threads sampled meanwhile; prints
+# vm_task_profile's "name=cpu_s/slices ..." for that span.
+vm_profile_start() {
+	rm -f /tmp/prof.stop
+	vm_task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
+	vm_task_sampler "$VM_SERVER_PID" &
+	vm_sampler_pid=$!
+}
+
+vm_profile_stop() {
+	touch /tmp/prof.stop
+	wait "$vm_sampler_pid"
+	vm_task_profile /tmp/prof.start /tmp/prof.all
+}

@@ -59,30 +59,11 @@ fail=0
 n=0
 for mode in $modes; do
 	n=$((n + 1))
-	# MODE@SAMPLES: this case's iio_readdev -b
-	case_samples=$bsamples
-	case $mode in *@*) case_samples=${mode#*@} ;; esac
-	kind=${mode%@*}
-	kind=${kind#*-}
-	extra=""
-	[ "$kind" = copy ] && extra=--no-dmabuf
-	# which build serves (iiod) and which one reads (the client): this one, or /opt/base
-	case $mode in
-	base-*) iiod_from=base client_from=base ;;
-	biiod-*) iiod_from=base client_from=new ;;
-	bclient-*) iiod_from=new client_from=base ;;
-	*) iiod_from=new client_from=new ;;
-	esac
-	vm_use_build $iiod_from
-	vm_iiod_start "$n" $extra || exit 1
-	vm_use_build $client_from
-	cpu0=$(vm_cpu_seconds "$VM_SERVER_PID")
-	if [ "$profile" = 1 ]; then
-		rm -f /tmp/prof.stop
-		vm_task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
-		vm_task_sampler "$VM_SERVER_PID" &
-		sampler=$!
-	fi
+	vm_case_start "$mode" "$n" || exit 1
+	kind=$VM_CASE_KIND
+	case_samples=${VM_CASE_SAMPLES:-$bsamples}
+	cpu0=$VM_CASE_CPU0
+	[ "$profile" = 1 ] && vm_profile_start
 	[ "${RX_PERF:-0}" = "$n" ] && vm_perf_start
 	mark=$(vm_cpu_mark)
 	# a hung client must not take the whole boot: 120 s is >10x a normal case
@@ -98,11 +79,10 @@ for mode in $modes; do
 	cpu1=$(vm_cpu_seconds "$VM_SERVER_PID")
 	[ "${RX_PERF:-0}" = "$n" ] && vm_perf_stop "$n"
 	if [ "$profile" = 1 ]; then
-		touch /tmp/prof.stop
-		wait "$sampler"
+		threads=$(vm_profile_stop)
 		prof="PROF n=$n mode=$mode readdev_cpu_s=$(vm_children_cpu /tmp/rd.times)"
 		prof="$prof pattern_cpu_s=$(vm_children_cpu /tmp/chk.times)"
-		prof="$prof iiod_threads(cpu_s/scheduled): $(vm_task_profile /tmp/prof.start /tmp/prof.all)"
+		prof="$prof iiod_threads(cpu_s/scheduled): $threads"
 		echo "$prof"
 		vm_result "$prof"
 		# the client's own counters, with LIBIIO_USB_STATS=1

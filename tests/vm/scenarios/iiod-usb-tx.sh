@@ -27,7 +27,8 @@ dac=cf-ad9361-dds-core-lpc
 # A mode is zerocopy or copy, optionally prefixed to take binaries from another build
 # copied in with run-vm.sh -f DIR:/opt/base (DIR/bin: iiod and the tools, DIR/lib:
 # libiio.so.1), for before/after pairs in one boot: base-MODE (iiod and client from it),
-# biiod-MODE (its iiod, this client), bclient-MODE (this iiod, its client).
+# biiod-MODE (its iiod, this client), bclient-MODE (this iiod, its client); and optionally
+# suffixed @SAMPLES: this case's iio_writedev -b (e.g. zerocopy@1048576: 8 MiB blocks).
 modes=""
 i=0
 while [ $i -lt "$pairs" ]; do
@@ -40,26 +41,11 @@ fail=0
 n=0
 for mode in $modes; do
 	n=$((n + 1))
-	kind=${mode#*-}
-	extra=""
-	[ "$kind" = copy ] && extra=--no-dmabuf
-	# which build serves (iiod) and which one reads (the client): this one, or /opt/base
-	case $mode in
-	base-*) iiod_from=base client_from=base ;;
-	biiod-*) iiod_from=base client_from=new ;;
-	bclient-*) iiod_from=new client_from=base ;;
-	*) iiod_from=new client_from=new ;;
-	esac
-	vm_use_build $iiod_from
-	vm_iiod_start "tx$n" $extra || exit 1
-	vm_use_build $client_from
-	cpu0=$(vm_cpu_seconds "$VM_SERVER_PID")
-	if [ "$profile" = 1 ]; then
-		rm -f /tmp/prof.stop
-		vm_task_snapshot "$VM_SERVER_PID" > /tmp/prof.start
-		vm_task_sampler "$VM_SERVER_PID" &
-		sampler=$!
-	fi
+	vm_case_start "$mode" "tx$n" || exit 1
+	kind=$VM_CASE_KIND
+	case_samples=${VM_CASE_SAMPLES:-$bsamples}
+	cpu0=$VM_CASE_CPU0
+	[ "$profile" = 1 ] && vm_profile_start
 	[ "${TX_PERF:-0}" = "$n" ] && vm_perf_start
 	if [ "${TX_STRACE:-0}" = "$n" ]; then
 		strace -f -tt -T -p "$VM_SERVER_PID" -o /tmp/strace.txt 2> /dev/null &
@@ -69,7 +55,7 @@ for mode in $modes; do
 	mark=$(vm_cpu_mark)
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	pattern gen -n "$bytes" | {
-		timeout -s KILL 120 iio_writedev -u usb: -b "$bsamples" -s $((bytes / 8)) "$dac" \
+		timeout -s KILL 120 iio_writedev -u usb: -b "$case_samples" -s $((bytes / 8)) "$dac" \
 			2> /tmp/wr.err
 		echo $? > /tmp/wr.rc
 		times > /tmp/wr.times
@@ -87,11 +73,10 @@ for mode in $modes; do
 	fi
 	busy=$(vm_cpu_busy "$mark")
 	if [ "$profile" = 1 ]; then
-		touch /tmp/prof.stop
-		wait "$sampler"
+		threads=$(vm_profile_stop)
 		prof="PROF n=$n mode=$mode writedev_cpu_s=$(vm_children_cpu /tmp/wr.times)"
 		prof="$prof guest_busy_s=$busy"
-		prof="$prof iiod_threads(cpu_s/scheduled): $(vm_task_profile /tmp/prof.start /tmp/prof.all)"
+		prof="$prof iiod_threads(cpu_s/scheduled): $threads"
 		echo "$prof"
 		vm_result "$prof"
 		# the client's own counters, with LIBIIO_USB_STATS=1
