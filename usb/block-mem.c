@@ -7,8 +7,8 @@
  * one; libusb_dev_mem_alloc() then fails and the block used to fall back to
  * malloc. Here a block is made of 1 MiB usbfs mappings placed side by side at
  * 1 MiB-aligned addresses: every transfer (at most 1 MiB, starting at a
- * multiple of 1 MiB into the block) lies inside one mapping, which is what
- * usbfs requires.
+ * multiple of 1 MiB into the block, as stream.c and transfer.c cut them)
+ * lies inside one mapping, which is what usbfs requires.
  */
 #include "usb.h"
 

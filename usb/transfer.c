@@ -173,17 +173,14 @@ static void deadline_after(struct timespec *ts, int timeout_ms)
  */
 #define OUT_MAX_CHUNKS 4
 
-/*
- * Writes the first bytes of len (at most OUT_MAX_CHUNKS transfers), waits for all of
- * them and returns how many it wrote.
- */
+/* Writes len bytes (at most OUT_MAX_CHUNKS transfers) and waits for all of them. */
 static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_t len,
 			     int timeout_ms)
 {
 	struct out_chunk chunks[OUT_MAX_CHUNKS] = { 0 };
 	unsigned int nb = 0, i;
 	struct timespec deadline;
-	size_t offset, n = 0, sent = 0;
+	size_t offset, sent = 0;
 	bool timed_out = false;
 	int ret = 0;
 
@@ -196,17 +193,18 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		pthread_mutex_unlock(&w->state_lock);
 		return ret;
 	}
-	for (offset = 0; offset < len && nb < OUT_MAX_CHUNKS; offset += n, nb++) {
-		/*
-		 * No transfer crosses a 1 MiB address boundary: block memory made of
-		 * usbfs mappings (block-mem.c) has one mapping per aligned MiB, and
-		 * usbfs refuses a transfer that leaves its mapping.
-		 */
-		uintptr_t addr = (uintptr_t)(src + offset);
-		size_t to_boundary = IIO_USB_MAX_TRANSFER - (addr & (IIO_USB_MAX_TRANSFER - 1));
+	/*
+	 * Chunks start at multiples of 1 MiB from src: every chunk but the last is a
+	 * whole number of packets, so none ends the device's request early, and a block
+	 * in usbfs device memory (block-mem.c: 1 MiB mappings from its 1 MiB-aligned
+	 * start) is sent without a chunk leaving its mapping.
+	 */
+	for (offset = 0; offset < len; offset += IIO_USB_MAX_TRANSFER, nb++) {
+		size_t n = len - offset;
 		struct libusb_transfer *t = libusb_alloc_transfer(0);
 
-		n = len - offset < to_boundary ? len - offset : to_boundary;
+		if (n > IIO_USB_MAX_TRANSFER)
+			n = IIO_USB_MAX_TRANSFER;
 
 		if (!t) {
 			ret = -ENOMEM;
@@ -260,7 +258,7 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 			ret = status;
 		libusb_free_transfer(t);
 	}
-	if (!ret && timed_out && sent < offset)
+	if (!ret && timed_out && sent < len)
 		ret = -ETIMEDOUT;
 	if (ret == -EBADF && !w->cancelled && timed_out)
 		ret = -ETIMEDOUT; /* we cancelled it because of the deadline */
@@ -269,7 +267,7 @@ static ssize_t write_element(struct iio_usb_writer *w, const uint8_t *src, size_
 		w->error = -EPIPE;
 	}
 	pthread_mutex_unlock(&w->state_lock);
-	return ret ? ret : (ssize_t)offset;
+	return ret ? ret : (ssize_t)len;
 }
 
 ssize_t iio_usb_writer_write(struct iio_usb_writer *w, const void *src, size_t len,
