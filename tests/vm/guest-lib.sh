@@ -50,10 +50,12 @@
 #   vm_iiod_start NAME [ARG]...         our iiod on the FunctionFS (vm_gadget_create first)
 #                                       with extra ARGs, through vm_ffs_start_server: log in
 #                                       /tmp/iiod-NAME.log, USB counters in /tmp/stats-NAME
-#   vm_iiod_stop [S]                    SIGTERM to $VM_SERVER_PID; returns its exit status,
-#                                       or 124 (and SIGKILL) if it is still there after S s
-#                                       (default 15)
+#   vm_stop_pid PID [S]                 SIGTERM to a child; returns its exit status, or 124
+#                                       (and SIGKILL) if it is still there after S s (15)
+#   vm_iiod_stop [S]                    vm_stop_pid $VM_SERVER_PID [S]
 #   vm_kv KEY                           stdin "k=v k=v" lines: prints the values of KEY
+#   vm_case_start MODE ID, vm_profile_start, vm_profile_stop, vm_use_build base|new:
+#                                       the iiod-usb-{rx,tx} cases (comments below)
 
 VM_GADGET=/sys/kernel/config/usb_gadget/g1
 VM_FFS_NAME=iio
@@ -277,13 +279,13 @@ vm_iiod_start() {
 	}
 }
 
-vm_iiod_stop() {
-	local secs=${1:-15} i=0 pid=$VM_SERVER_PID
+vm_stop_pid() {
+	local pid=$1 secs=${2:-15} i=0
 
 	kill -TERM "$pid" 2>/dev/null
 	while [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
 		if [ $i -ge $((secs * 10)) ]; then
-			vm_log "iiod (pid $pid) ignored SIGTERM for ${secs}s: killing it"
+			vm_log "pid $pid ignored SIGTERM for ${secs}s: killing it"
 			kill -KILL "$pid"
 			wait "$pid"
 			return 124
@@ -292,6 +294,10 @@ vm_iiod_stop() {
 		i=$((i + 1))
 	done
 	wait "$pid"
+}
+
+vm_iiod_stop() {
+	vm_stop_pid "$VM_SERVER_PID" "${1:-15}"
 }
 
 vm_kv() {

@@ -134,23 +134,6 @@ dmabuf_count() {
 	echo "$c"
 }
 
-# SIGTERM to a child; SIGKILL and status 124 if it is still there after 15 s.
-stop_pid() { # PID
-	local i=0
-
-	kill -TERM "$1" 2> /dev/null
-	while [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2> /dev/null; do
-		if [ $i -ge 150 ]; then
-			kill -KILL "$1"
-			wait "$1"
-			return 124
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait "$1"
-}
-
 vm_gadget_create || exit 1
 t_start=$(now)
 n=0
@@ -196,7 +179,7 @@ while [ $n -lt "$cycles" ]; do
 		if ! vm_wait_usb_device 0456 b671 20 > /dev/null; then
 			failed "cycle $n: iiod --usb-gadget was not enumerated"
 			cat /tmp/iiod-g$n.log
-			stop_pid $ipid
+			vm_stop_pid $ipid
 			break
 		fi
 		log=/tmp/iiod-g$n.log
@@ -228,21 +211,21 @@ while [ $n -lt "$cycles" ]; do
 		wait_reader
 		;;
 	term)
-		stop_pid "$ipid"
+		vm_stop_pid "$ipid"
 		irc=$?
 		wait_reader
 		;;
 	unbind)
 		vm_gadget_unbind
 		wait_reader
-		stop_pid "$ipid"
+		vm_stop_pid "$ipid"
 		irc=$?
 		;;
 	reader)
 		# shellcheck disable=SC2046 # every pid pidof prints
 		kill -KILL $(pidof iio_readdev) 2> /dev/null
 		wait_reader
-		stop_pid "$ipid"
+		vm_stop_pid "$ipid"
 		irc=$?
 		;;
 	next)
@@ -259,11 +242,11 @@ while [ $n -lt "$cycles" ]; do
 		next="next_rc=$(cat /tmp/nx.rc) next_integrity=$(vm_kv integrity < /tmp/nx.chk)"
 		[ "$(cat /tmp/nx.rc)" = 0 ] && grep -q "integrity=ok" /tmp/nx.chk ||
 			failed "cycle $n (next): the next client was not served: $(cat /tmp/nx.err)"
-		stop_pid "$ipid"
+		vm_stop_pid "$ipid"
 		irc=$?
 		;;
 	gadget)
-		stop_pid "$ipid"
+		vm_stop_pid "$ipid"
 		irc=$?
 		wait_reader
 		;;

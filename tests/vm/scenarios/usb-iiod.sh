@@ -61,36 +61,6 @@ skipped() {
 	return 1
 }
 
-# iiod on the FunctionFS of vm_gadget_create; log /tmp/iiod-NAME.log, counters /tmp/stats-NAME
-start_iiod() {
-	local name=$1
-
-	shift
-	rm -f "/tmp/iiod-$name.log" "/tmp/stats-$name"
-	vm_ffs_start_server sh -c "exec iiod -F $VM_FFS_MOUNT --no-dnssd \
-		--usb-stats /tmp/stats-$name $* > /tmp/iiod-$name.log 2>&1" || {
-		cat "/tmp/iiod-$name.log"
-		return 1
-	}
-}
-
-# SIGTERM; iiod must be gone within 15 s. Prints nothing, returns its exit status.
-stop_pid() {
-	local pid=$1 i=0
-
-	kill -TERM "$pid" 2>/dev/null
-	while [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
-		if [ $i -ge 150 ]; then
-			kill -KILL "$pid"
-			wait "$pid"
-			return 124
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait "$pid"
-}
-
 field() {
 	sed -n "s/^\(.* \)*$1=\([^ ]*\).*/\2/p" | head -n1
 }
@@ -151,7 +121,7 @@ for mode in $modes; do
 	n=$((n + 1))
 	extra=""
 	[ "$mode" = copy ] && extra=--no-dmabuf
-	start_iiod "rx$n" $extra || exit 1
+	vm_iiod_start "rx$n" $extra || exit 1
 	if [ $n = 1 ]; then
 		# every SS endpoint companion: bLength 6, type 0x30, bMaxBurst 15
 		comps=$(od -An -tx1 -v "$VM_USB_DEVICE/descriptors" | tr -s ' \n' '  ' |
@@ -168,7 +138,7 @@ for mode in $modes; do
 	cpu1=$(vm_cpu_seconds "$VM_SERVER_PID")
 	read_checked "$bytes"
 	cpu2=$(vm_cpu_seconds "$VM_SERVER_PID")
-	stop_pid "$VM_SERVER_PID"
+	vm_stop_pid "$VM_SERVER_PID"
 	src=$?
 	[ $short_ok = 0 ] || rd_rc="$rd_rc/short-stream-failed"
 	st=$(grep "device=$adc direction=rx" "/tmp/stats-rx$n" | tail -n1)
@@ -227,12 +197,12 @@ fi
 vm_log "usb-iiod: tx"
 if ! skipped tx; then
 	txbytes=$((32 * 1048576))
-	start_iiod tx || exit 1
+	vm_iiod_start tx || exit 1
 	pattern gen -n "$txbytes" |
 		timeout -s KILL 120 iio_writedev -u usb: -b "$bsamples" -s $((txbytes / 8)) "$dac" \
 			2> /tmp/wr.err
 	wr_rc=$?
-	stop_pid "$VM_SERVER_PID"
+	vm_stop_pid "$VM_SERVER_PID"
 	src=$?
 	st=$(grep "device=$dac direction=tx" /tmp/stats-tx | head -n1)
 	errs=$(vm_iio_attr "$dac" sim_pattern_errors)
@@ -254,14 +224,14 @@ fi
 # ---- 4: a client killed in the middle of a stream --------------------------------------
 vm_log "usb-iiod: killed"
 if ! skipped killed; then
-	start_iiod killed || exit 1
+	vm_iiod_start killed || exit 1
 	iio_readdev -u usb: -b "$bsamples" -s 1000000000 "$adc" > /dev/null 2> /tmp/rdk.err &
 	rd_pid=$!
 	sleep 3
 	kill -KILL "$rd_pid"
 	wait "$rd_pid"
 	read_checked $((16 * 1048576))
-	stop_pid "$VM_SERVER_PID"
+	vm_stop_pid "$VM_SERVER_PID"
 	src=$?
 	line="CASE killed next_client: $(cat /tmp/chk.out) readdev_rc=$rd_rc iiod_rc=$src"
 	echo "$line"
@@ -276,7 +246,7 @@ fi
 # ---- 4: UDC unbind in the middle of a stream -------------------------------------------
 vm_log "usb-iiod: unbind"
 if ! skipped unbind; then
-	start_iiod unbind || exit 1
+	vm_iiod_start unbind || exit 1
 	iiod_pid=$VM_SERVER_PID
 	{
 		iio_readdev -u usb: -b "$bsamples" -s 1000000000 "$adc" > /dev/null 2> /tmp/rdu.err
@@ -305,9 +275,9 @@ if ! skipped unbind; then
 	echo "CASE unbind-rebind $(cat /tmp/chk.out) readdev_rc=$rd_rc"
 	vm_result "CASE unbind-rebind $(cat /tmp/chk.out) readdev_rc=$rd_rc"
 	[ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] || { failed "unbind: no service after rebind"; cat /tmp/rd.err; }
-	stop_pid "$iiod_pid" || failed "unbind: iiod exit status $?"
+	vm_stop_pid "$iiod_pid" || failed "unbind: iiod exit status $?"
 	# and a new iiod takes over
-	start_iiod restart || exit 1
+	vm_iiod_start restart || exit 1
 	read_checked $((16 * 1048576))
 	echo "CASE restart $(cat /tmp/chk.out) readdev_rc=$rd_rc"
 	vm_result "CASE restart $(cat /tmp/chk.out) readdev_rc=$rd_rc"
@@ -325,7 +295,7 @@ if ! skipped unbind; then
 	vm_result "$line"
 	[ "$rd_rc" = 0 ] && [ "$chk_rc" = 0 ] && [ "$dev_before" = "$dev_after" ] ||
 		{ failed "sigusr1"; cat /tmp/rd.err /tmp/iiod-restart.log; }
-	stop_pid "$VM_SERVER_PID" || failed "restart: iiod exit status $?"
+	vm_stop_pid "$VM_SERVER_PID" || failed "restart: iiod exit status $?"
 	grep -i "error" /tmp/iiod-unbind.log /tmp/iiod-restart.log | grep -v "^$" | head -5
 fi
 
@@ -345,7 +315,7 @@ if ! skipped gadget; then
 			grep -q "(Analog Devices Inc. IIO gadget test), serial=vm-gadget-test" && ok=yes
 		read_checked $((16 * 1048576))
 	fi
-	stop_pid "$gpid"
+	vm_stop_pid "$gpid"
 	grc=$?
 	gone=yes
 	[ -e /sys/kernel/config/usb_gadget/iio ] && gone=no
@@ -363,7 +333,7 @@ fi
 vm_log "usb-iiod: legacy"
 if command -v iio_info024 > /dev/null && command -v iio_readdev024 > /dev/null; then
 	vm_gadget_create || exit 1
-	start_iiod legacy || exit 1
+	vm_iiod_start legacy || exit 1
 	info=no
 	timeout 60 iio_info024 -u usb: 2> /tmp/info.err | grep -q "iio:device0: $adc" && info=yes
 	lbytes=$((64 * 1048576))
@@ -373,7 +343,7 @@ if command -v iio_info024 > /dev/null && command -v iio_readdev024 > /dev/null; 
 		echo $? > /tmp/rd.rc
 	} | pattern check -n "$lbytes" > /tmp/chk.out
 	chk_rc=$?
-	stop_pid "$VM_SERVER_PID"
+	vm_stop_pid "$VM_SERVER_PID"
 	src=$?
 	line="CASE legacy iio_info=$info $(cat /tmp/chk.out) readdev_rc=$(cat /tmp/rd.rc)"
 	line="$line iiod_rc=$src"
