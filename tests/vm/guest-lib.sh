@@ -54,6 +54,7 @@
 #                                       (and SIGKILL) if it is still there after S s (15)
 #   vm_iiod_stop [S]                    vm_stop_pid $VM_SERVER_PID [S]
 #   vm_kv KEY                           stdin "k=v k=v" lines: prints the values of KEY
+#   vm_kv_sum KEY                       the same lines: prints the sum of KEY's values
 #   vm_case_start MODE ID, vm_profile_start, vm_profile_stop, vm_use_build base|new:
 #                                       the iiod-usb-{rx,tx} cases (comments below)
 
@@ -302,6 +303,11 @@ vm_iiod_stop() {
 
 vm_kv() {
 	sed -n "s/^\(.* \)*$1=\([^ ]*\).*/\2/p"
+}
+
+# vm_kv_sum KEY: the sum of KEY's values over the "k=v k=v" lines of stdin (0 if none)
+vm_kv_sum() {
+	vm_kv "$1" | awk '{ s += $1 } END { print s + 0 }'
 }
 
 # ---- before/after pairs and profiles in one boot (the iiod-usb-{rx,tx} scenarios)

@@ -93,8 +93,8 @@ for mode in $modes; do
 	src=$?
 	rrc=$(cat /tmp/rd.rc)
 	st=$(grep "device=$dev direction=rx" "/tmp/stats-$n")
-	zcb=$(echo "$st" | vm_kv zerocopy_blocks | awk '{ s += $1 } END { print s + 0 }')
-	cpb=$(echo "$st" | vm_kv copy_blocks | awk '{ s += $1 } END { print s + 0 }')
+	zcb=$(echo "$st" | vm_kv_sum zerocopy_blocks)
+	cpb=$(echo "$st" | vm_kv_sum copy_blocks)
 	sent=$(echo "$st" | awk '{ for (i = 1; i <= NF; i++)
 		if ($i ~ /^(zerocopy|copy)_bytes=/) { sub(/.*=/, "", $i); s += $i } }
 		END { printf "%.0f", s }')

@@ -87,8 +87,8 @@ for mode in $modes; do
 	words=$(vm_iio_attr "$dac" sim_words)
 	errs=$(vm_iio_attr "$dac" sim_pattern_errors)
 	st=$(grep "device=$dac direction=tx" "/tmp/stats-tx$n")
-	zcb=$(echo "$st" | vm_kv zerocopy_blocks | awk '{ s += $1 } END { print s + 0 }')
-	cpb=$(echo "$st" | vm_kv copy_blocks | awk '{ s += $1 } END { print s + 0 }')
+	zcb=$(echo "$st" | vm_kv_sum zerocopy_blocks)
+	cpb=$(echo "$st" | vm_kv_sum copy_blocks)
 	reasons=$(echo "$st" | vm_kv reasons | paste -sd';')
 	mibs=$(awk -v b="$bytes" -v a="$t0" -v c="$t1" 'BEGIN { printf "%.1f", b / 1048576 / (c - a) }')
 	cpu_gib=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$bytes" \
